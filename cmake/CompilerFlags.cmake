@@ -1,0 +1,14 @@
+# Warnings and sanitizers shared by every target of the project, through the mxh_build_flags target.
+add_library(mxh_build_flags INTERFACE)
+target_compile_options(mxh_build_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wformat=2)
+if(MXH_WERROR)
+  target_compile_options(mxh_build_flags INTERFACE -Werror)
+endif()
+if(MXH_SANITIZE)
+  target_compile_options(mxh_build_flags INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(mxh_build_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,11 @@
+# Third-party libraries, all from Debian 12 packages (installer/install-deps.sh installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(UNBOUND REQUIRED IMPORTED_TARGET libunbound)
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
+find_package(OpenSSL 3 REQUIRED)
+find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Crypto Util)
+find_package(nlohmann_json 3.10 REQUIRED)
+if(MXH_BUILD_TESTS)
+  find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
+endif()

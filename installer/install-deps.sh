@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what mxhealth needs from Debian 12 packages.
+#   installer/install-deps.sh          build dependencies (to build and run mxhealth)
+#   installer/install-deps.sh --test   also what the test suite needs (DNS server, tools, pytest)
+# Needs root (or sudo). Safe to run again: apt skips what is installed.
+set -euo pipefail
+
+build_packages=(
+  cmake g++ ninja-build pkg-config ccache
+  libpoco-dev libssl-dev nlohmann-json3-dev
+  libunbound-dev libevent-dev nettle-dev   # libunbound's pkg-config names libevent and nettle
+  libpsl-dev libidn2-dev
+  dns-root-data                            # the root zone's DNSSEC trust anchor
+)
+test_packages=(
+  libboost-test-dev
+  nsd ldnsutils dnsutils iproute2          # the DNS test world (tests/world)
+  python3 python3-pytest python3-jsonschema
+  clang-format
+)
+
+packages=("${build_packages[@]}")
+case "${1:-}" in
+  --test) packages+=("${test_packages[@]}") ;;
+  "") packages+=(libboost-test-dev) ;;     # CMake looks for Boost.Test unless tests are off
+  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# NSD's Debian package starts a system-wide nsd; the tests run their own, so stop that one.
+if [[ " ${missing[*]} " == *" nsd "* ]] && command -v systemctl >/dev/null 2>&1; then
+  $sudo systemctl disable --now nsd >/dev/null 2>&1 || true
+fi

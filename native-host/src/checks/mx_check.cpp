@@ -1,0 +1,161 @@
+#include "checks/mx_check.h"
+
+#include <algorithm>
+
+#include "checks/findings.h"
+#include "checks/mx_lookup.h"
+#include "dns/resolver.h"
+
+#ifndef MXHEALTH_VERSION
+#define MXHEALTH_VERSION "0.0.0"
+#endif
+
+namespace mxh::checks {
+namespace {
+
+dns::ResolverConfig resolverConfig(const CheckOptions& options, bool validate) {
+  dns::ResolverConfig config;
+  config.forwarders = options.resolvers;
+  config.resolvConfPath = options.resolvConfPath;
+  config.trustAnchorFile = options.trustAnchor;
+  config.validate = validate;
+  return config;
+}
+
+// With the system's root key as anchor, validation works only if the resolver passes DNSSEC
+// data through; many home routers strip it, which would make every answer look bogus. So ask
+// for the root's DNSKEY first: if that does not validate, check without DNSSEC and say so.
+struct ResolverSetup {
+  std::optional<dns::Resolver> resolver;
+  std::optional<std::string> note;
+  std::optional<Error> unreachable;  // the resolver did not answer at all
+};
+
+Result<ResolverSetup> setUpResolver(const CheckOptions& options, Deadline deadline, const CancelToken& cancel) {
+  auto validating = dns::Resolver::create(resolverConfig(options, true));
+  if (!validating) return validating.error();
+  ResolverSetup setup;
+  if (!validating->info().systemTrustAnchor) {
+    setup.resolver.emplace(std::move(validating).value());
+    return setup;
+  }
+  const auto root = validating->resolve({".", dns::RrType::DNSKEY}, deadline, cancel);
+  if (root && root->dnssec == dns::DnssecState::secure) {
+    setup.resolver.emplace(std::move(validating).value());
+    return setup;
+  }
+  if (!root && (root.error().code == Errc::dns_timeout || root.error().code == Errc::cancelled)) {
+    std::string servers;
+    for (const std::string& server : validating->info().servers) servers += (servers.empty() ? "" : ", ") + server;
+    setup.unreachable = root.error().code == Errc::cancelled
+                            ? root.error()
+                            : Error{Errc::dns_timeout, "the DNS resolver (" + servers + ") did not answer in time"};
+    setup.resolver.emplace(std::move(validating).value());
+    return setup;
+  }
+  auto plain = dns::Resolver::create(resolverConfig(options, false));
+  if (!plain) return plain.error();
+  setup.resolver.emplace(std::move(plain).value());
+  setup.note =
+      "DNSSEC was not validated: the resolver did not return a validated root zone key (it strips "
+      "DNSSEC data or cannot reach the root), so validating through it would fail for every domain";
+  return setup;
+}
+
+ResolverReport describeResolver(const dns::ResolverInfo& info, const std::optional<std::string>& note) {
+  return {info.mode, info.servers, info.dnssecValidation, info.trustAnchor, note};
+}
+
+std::vector<MxRecordReport> describeRecords(const MxFacts& facts) {
+  std::vector<MxRecordReport> records;
+  for (const MxEntry& entry : facts.records) {
+    MxRecordReport record;
+    record.priority = entry.priority;
+    record.host = entry.host;
+    record.implicit = entry.implicit;
+    if (entry.host == ".") {
+      if (facts.nullMixed) record.error = "a Null MX (\".\") must be the only MX record of a domain";
+      records.push_back(std::move(record));
+      continue;
+    }
+    const HostFacts& host = facts.hosts.at(entry.host);
+    for (const dns::IpAddress& address : host.addresses) {
+      const dns::AddressScope scope = dns::classifyAddress(address);
+      record.ips.push_back(address.toString());
+      record.addresses.push_back({address.toString(), address.version(), scope.isPublic,
+                                  scope.isPublic ? std::nullopt : std::optional<std::string>(scope.name)});
+    }
+    record.reachable = !host.addresses.empty();
+    if (!record.reachable) record.error = host.failure;
+    record.cname = host.cname;
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// When every MX host's address lookup went unanswered, nothing was learned about them.
+std::optional<Error> allAddressLookupsFailed(const MxFacts& facts) {
+  if (facts.hosts.empty()) return std::nullopt;
+  const bool allFailed =
+      std::all_of(facts.hosts.begin(), facts.hosts.end(), [](const auto& entry) { return entry.second.lookupFailed; });
+  if (!allFailed) return std::nullopt;
+  return Error{Errc::dns_timeout, "no MX host's address could be looked up: " + *facts.hosts.begin()->second.failure};
+}
+
+}  // namespace
+
+std::string_view mxhealthVersion() {
+  return MXHEALTH_VERSION;
+}
+
+Result<Report> runCheck(const Target& target, const CheckOptions& options, const CancelToken& cancel) {
+  const auto started = SteadyClock::now();
+  const Deadline deadline = Deadline::after(options.timeout);
+  Report report;
+  report.version = std::string(mxhealthVersion());
+  report.input = target.input;
+  report.domain = target.domain.ascii;
+  report.domainUnicode = target.domain.unicode;
+  report.checkedAt = utcTimestampNow();
+
+  // 1. The resolver.
+  auto setup = setUpResolver(options, deadline, cancel);
+  if (!setup) return setup.error();
+  dns::Resolver& resolver = *setup->resolver;
+  report.resolver = describeResolver(resolver.info(), setup->note);
+
+  // 2. DNS: the MX records and their hosts' addresses.
+  MxFacts facts;
+  if (setup->unreachable) {
+    facts.lookupError = setup->unreachable;
+  } else {
+    facts = lookupMx(resolver, target.domain, deadline, cancel);
+  }
+  if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
+
+  // 3. Judgement.
+  report.findings = evaluateDns(report.domain, facts, options);
+  report.error = facts.lookupError ? facts.lookupError : allAddressLookupsFailed(facts);
+
+  // 4. The report, with the reference API's aggregates.
+  report.mxRecords = describeRecords(facts);
+  report.count = report.mxRecords.size();
+  report.hasValidMx = std::any_of(report.mxRecords.begin(), report.mxRecords.end(),
+                                  [](const MxRecordReport& r) { return r.reachable; });
+  report.allReachable = !report.mxRecords.empty() && std::all_of(report.mxRecords.begin(), report.mxRecords.end(),
+                                                                 [](const MxRecordReport& r) { return r.reachable; });
+  report.smtpProbeEnabled = false;  // the live probe arrives with the SMTP issue
+  report.anySmtpOk = false;
+  report.allTlsOk = std::nullopt;
+  report.nullMx = facts.nullMx;
+  report.implicitMx = facts.implicitMx;
+  report.dnssec = std::move(facts.dnssec);
+  for (const Finding& f : report.findings) {
+    if (f.severity != Severity::info) report.issues.push_back(f.message);
+  }
+  report.verdict = verdictFor(report.findings, report.error.has_value());
+  report.durationMs = millisecondsSince(started);
+  return report;
+}
+
+}  // namespace mxh::checks

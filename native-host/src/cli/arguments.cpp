@@ -1,0 +1,133 @@
+#include "cli/arguments.h"
+
+#include <charconv>
+#include <optional>
+
+#include "core/limits.h"
+#include "core/text.h"
+
+namespace mxh::cli {
+
+const std::string_view kUsage =
+    "Usage: mxhealth check TARGET [options]\n"
+    "       mxhealth --help | --version\n"
+    "\n"
+    "Checks whether the mail servers (MX) of a domain really work.\n"
+    "TARGET is a domain, an email address (its domain is checked) or a URL (its host).\n"
+    "\n"
+    "Options:\n"
+    "  --json                 print the full report as JSON (docs/report.md)\n"
+    "  --no-smtp              DNS checks only: do not talk to the mail servers\n"
+    "  --resolver ADDR[@PORT] ask this DNS resolver (repeatable; default: /etc/resolv.conf)\n"
+    "  --trust-anchor FILE    DNSSEC trust anchor (default: the system's root key)\n"
+    "  --allow-private        allow contacting MX addresses in non-public ranges\n"
+    "  --timeout SECONDS      limit for the whole check (default 30, at most 300)\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 healthy, 1 warnings, 2 errors (mail is at risk), 3 could not check.\n";
+
+namespace {
+
+Error usage(const std::string& message) {
+  return Error{Errc::usage, message};
+}
+
+std::string shown(std::string_view text) {
+  return "'" + sanitizeForDisplay(text, 80) + "'";
+}
+
+Result<std::chrono::milliseconds> parseTimeout(std::string_view text) {
+  unsigned seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  const auto min = std::chrono::duration_cast<std::chrono::seconds>(limits::kMinCheckTimeout).count();
+  const auto max = std::chrono::duration_cast<std::chrono::seconds>(limits::kMaxCheckTimeout).count();
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || seconds < min || seconds > max) {
+    return usage("--timeout takes whole seconds from " + std::to_string(min) + " to " + std::to_string(max) + ", not " +
+                 shown(text));
+  }
+  return std::chrono::milliseconds(std::chrono::seconds(seconds));
+}
+
+}  // namespace
+
+Result<Command> parseArguments(std::span<const std::string_view> args) {
+  Command command;
+  if (args.empty()) return usage("no command given (try: mxhealth check example.com)");
+
+  std::size_t i = 0;
+  const std::string_view first = args[0];
+  if (first == "--help" || first == "-h" || first == "help") return command;
+  if (first == "--version" || first == "version") {
+    command.kind = Command::Kind::version;
+    return command;
+  }
+  if (first != "check") return usage("unknown command " + shown(first) + " (try: mxhealth --help)");
+  command.kind = Command::Kind::check;
+  ++i;
+
+  std::optional<std::string> target;
+  bool optionsEnded = false;
+  while (i < args.size()) {
+    std::string_view arg = args[i++];
+    if (optionsEnded || arg.empty() || arg.front() != '-' || arg == "-") {
+      if (target) return usage("more than one target given: " + shown(*target) + " and " + shown(arg));
+      target = std::string(arg);
+      continue;
+    }
+    if (arg == "--") {
+      optionsEnded = true;
+      continue;
+    }
+    // "--name=value" and "--name value" are the same.
+    std::optional<std::string_view> inlineValue;
+    if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+      inlineValue = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    const auto value = [&](std::string_view name) -> Result<std::string> {
+      if (inlineValue) return std::string(*inlineValue);
+      if (i >= args.size()) return usage(std::string(name) + " needs a value");
+      return std::string(args[i++]);
+    };
+    const auto flag = [&](std::string_view name) -> Status {
+      if (inlineValue) return usage(std::string(name) + " takes no value");
+      return Ok{};
+    };
+
+    if (arg == "--json") {
+      if (auto ok = flag(arg); !ok) return ok.error();
+      command.json = true;
+    } else if (arg == "--no-smtp") {
+      if (auto ok = flag(arg); !ok) return ok.error();
+      command.options.smtpProbe = false;
+    } else if (arg == "--allow-private") {
+      if (auto ok = flag(arg); !ok) return ok.error();
+      command.options.allowPrivate = true;
+    } else if (arg == "--resolver") {
+      auto resolver = value(arg);
+      if (!resolver) return resolver.error();
+      command.options.resolvers.push_back(std::move(resolver).value());
+    } else if (arg == "--trust-anchor") {
+      auto file = value(arg);
+      if (!file) return file.error();
+      if (file->empty()) return usage("--trust-anchor needs a file name");
+      command.options.trustAnchor = std::move(file).value();
+    } else if (arg == "--timeout") {
+      auto text = value(arg);
+      if (!text) return text.error();
+      auto timeout = parseTimeout(*text);
+      if (!timeout) return timeout.error();
+      command.options.timeout = *timeout;
+    } else if (arg == "--help" || arg == "-h") {
+      command.kind = Command::Kind::help;
+      return command;
+    } else {
+      return usage("unknown option " + shown(arg) + " (try: mxhealth --help)");
+    }
+  }
+  if (!target) return usage("no domain given (try: mxhealth check example.com)");
+  command.target = std::move(*target);
+  return command;
+}
+
+}  // namespace mxh::cli

@@ -1,0 +1,27 @@
+// The command line: `mxhealth check TARGET [options]`, `--help`, `--version`, parsed into a
+// command or an Error that names the bad argument.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "checks/check_options.h"
+#include "core/result.h"
+
+namespace mxh::cli {
+
+struct Command {
+  enum class Kind { check, help, version };
+  Kind kind = Kind::help;
+  std::string target;
+  bool json = false;
+  checks::CheckOptions options;
+};
+
+// `args` excludes the program name.
+Result<Command> parseArguments(std::span<const std::string_view> args);
+
+extern const std::string_view kUsage;
+
+}  // namespace mxh::cli

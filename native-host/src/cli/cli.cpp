@@ -1,0 +1,52 @@
+#include "cli/cli.h"
+
+#include "checks/mx_check.h"
+#include "checks/report_json.h"
+#include "checks/target.h"
+#include "cli/arguments.h"
+#include "cli/text_report.h"
+
+namespace mxh::cli {
+namespace {
+
+int exitStatusFor(checks::Verdict verdict) {
+  switch (verdict) {
+    case checks::Verdict::healthy: return kHealthy;
+    case checks::Verdict::needs_attention: return kWarnings;
+    case checks::Verdict::broken: return kBroken;
+    case checks::Verdict::could_not_check: return kCouldNotCheck;
+  }
+  return kCouldNotCheck;
+}
+
+int fail(std::ostream& err, const Error& error) {
+  err << "mxhealth: " << error.message << "\n";
+  return kCouldNotCheck;
+}
+
+}  // namespace
+
+int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
+  auto command = parseArguments(args);
+  if (!command) return fail(err, command.error());
+  switch (command->kind) {
+    case Command::Kind::help: out << kUsage; return kHealthy;
+    case Command::Kind::version: out << "mxhealth " << checks::mxhealthVersion() << "\n"; return kHealthy;
+    case Command::Kind::check: break;
+  }
+
+  auto target = checks::parseTarget(command->target);
+  if (!target) return fail(err, target.error());
+  auto report = checks::runCheck(*target, command->options, CancelToken());
+  if (!report) return fail(err, report.error());
+
+  if (command->json) {
+    out << checks::reportToJsonText(*report, 2) << "\n";
+  } else {
+    out << formatTextReport(*report);
+  }
+  if (report->error) err << "mxhealth: could not check " << report->domain << ": " << report->error->message << "\n";
+  return exitStatusFor(report->verdict);
+}
+
+}  // namespace mxh::cli

@@ -1,0 +1,88 @@
+#include "cli/text_report.h"
+
+#include <sstream>
+
+namespace mxh::cli {
+namespace {
+
+using checks::Report;
+using checks::Severity;
+using checks::Verdict;
+
+std::string_view verdictText(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::healthy: return "Healthy";
+    case Verdict::needs_attention: return "Needs attention";
+    case Verdict::broken: return "Broken";
+    case Verdict::could_not_check: return "Could not check";
+  }
+  return "Could not check";
+}
+
+std::string_view severityTag(Severity severity) {
+  switch (severity) {
+    case Severity::error: return "[error]  ";
+    case Severity::warning: return "[warning]";
+    case Severity::info: return "[info]   ";
+  }
+  return "[info]   ";
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string formatTextReport(const Report& report) {
+  std::ostringstream out;
+  out << report.domainUnicode;
+  if (report.domainUnicode != report.domain) out << " (" << report.domain << ")";
+  out << ": " << verdictText(report.verdict) << "\n";
+  if (report.error) out << "  " << report.error->message << "\n";
+
+  std::size_t hostWidth = 4;
+  for (const auto& record : report.mxRecords) hostWidth = std::max(hostWidth, record.host.size());
+  for (const auto& record : report.mxRecords) {
+    out << "  MX " << record.priority;
+    out << std::string(record.priority < 10 ? 4 : record.priority < 100 ? 3 : record.priority < 1000 ? 2 : 1, ' ');
+    out << record.host << std::string(hostWidth - record.host.size() + 2, ' ');
+    if (record.reachable) {
+      out << joined(record.ips);
+    } else if (record.host == "." && !record.error) {
+      out << "-- Null MX: this domain accepts no mail";
+    } else if (record.error) {
+      out << "-- " << *record.error;
+    }
+    if (record.implicit) out << "  (implicit MX)";
+    out << "\n";
+  }
+  for (const auto& finding : report.findings) {
+    out << "  " << severityTag(finding.severity) << " " << finding.message;
+    // Range names already cite their RFC; say it once.
+    if (finding.reference && finding.message.find(*finding.reference) == std::string::npos) {
+      out << " (" << *finding.reference << ")";
+    }
+    out << "\n";
+  }
+
+  std::string dnssec = "not validated";
+  for (const auto& entry : report.dnssec) {
+    if (entry.name == report.domain && (entry.type == "MX" || report.implicitMx)) {
+      dnssec = entry.status;
+      break;
+    }
+  }
+  out << "  DNSSEC: " << dnssec << ". Resolver: " << (report.resolver.mode == "system" ? "system (" : "")
+      << joined(report.resolver.servers) << (report.resolver.mode == "system" ? ")" : "") << ". Checked in "
+      << report.durationMs << " ms.\n";
+  if (report.resolver.note) out << "  Note: " << *report.resolver.note << ".\n";
+  return out.str();
+}
+
+}  // namespace mxh::cli

@@ -1,0 +1,12 @@
+// The report for a person at a terminal: a verdict line, one line per MX, the findings.
+#pragma once
+
+#include <string>
+
+#include "checks/report.h"
+
+namespace mxh::cli {
+
+std::string formatTextReport(const checks::Report& report);
+
+}  // namespace mxh::cli

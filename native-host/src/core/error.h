@@ -1,0 +1,45 @@
+// Errors as values: a stable machine-readable code plus one plain sentence for a person.
+// The codes are part of the CLI's and the native protocol's contract; never rename one.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mxh {
+
+enum class Errc {
+  // The user's input (a domain, address or URL) is not something we can check.
+  input_empty,
+  input_too_long,
+  input_invalid_character,
+  input_empty_label,
+  input_label_too_long,
+  input_label_hyphen,
+  input_numeric_tld,
+  input_single_label,
+  input_no_domain,
+  input_ip_address,
+  input_idn,
+  // Command-line or request options that make no sense.
+  usage,
+  // DNS: the question could not be answered (as opposed to a negative answer).
+  dns_timeout,
+  dns_servfail,
+  dns_refused,
+  dns_rcode,
+  dns_resolver,
+  dns_config,
+  // Life cycle.
+  cancelled,
+  internal,
+};
+
+// The stable dotted name of a code, e.g. "dns.timeout".
+std::string_view errcName(Errc code);
+
+struct Error {
+  Errc code;
+  std::string message;
+};
+
+}  // namespace mxh

@@ -1,0 +1,34 @@
+// Every size cap and time limit of the host in one place, with the hard caps that no request
+// or command-line option can exceed. Server and browser bytes are hostile: caps apply first.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace mxh::limits {
+
+using namespace std::chrono_literals;
+
+// Names (RFC 1035 §2.3.4): 253 characters of text, 63 per label.
+inline constexpr std::size_t kMaxDomainLength = 253;
+inline constexpr std::size_t kMaxLabelLength = 63;
+// What we accept as user input at all (a URL may be long); longer input is refused unread.
+inline constexpr std::size_t kMaxInputLength = 2048;
+
+// More MX records than any sane domain has; the rest are reported, not checked.
+inline constexpr std::size_t kMaxMxRecords = 32;
+// Addresses kept per host and address family.
+inline constexpr std::size_t kMaxAddressesPerFamily = 16;
+// The longest text we keep from a DNS error reason (why_bogus) or similar server text.
+inline constexpr std::size_t kMaxReasonLength = 512;
+
+// The whole check (--timeout): default and hard cap.
+inline constexpr std::chrono::milliseconds kDefaultCheckTimeout = 30s;
+inline constexpr std::chrono::milliseconds kMinCheckTimeout = 1s;
+inline constexpr std::chrono::milliseconds kMaxCheckTimeout = 300s;
+// One DNS query (it may need several round trips inside the resolver).
+inline constexpr std::chrono::milliseconds kDnsQueryTimeout = 10s;
+// How often a waiting loop looks at its cancellation token.
+inline constexpr std::chrono::milliseconds kCancelPollInterval = 50ms;
+
+}  // namespace mxh::limits

@@ -1,0 +1,19 @@
+// Small text helpers for hostile bytes: server and DNS text is made safe before anyone shows it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace mxh {
+
+// Printable text kept, valid UTF-8 included; control characters (C0, DEL, C1), Unicode
+// direction overrides and bytes that are not valid UTF-8 become escapes ("\x1b", "\u202e").
+// The result is cut at `maxLength` bytes, never inside a character or an escape, with "…"
+// appended when cut. Safe to print on a terminal or to put in JSON.
+std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength);
+
+std::string toLowerAscii(std::string_view text);
+bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b);
+
+}  // namespace mxh

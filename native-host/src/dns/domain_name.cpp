@@ -1,0 +1,158 @@
+#include "dns/domain_name.h"
+
+#include <idn2.h>
+
+#include <memory>
+#include <string>
+
+#include "core/limits.h"
+#include "core/text.h"
+#include "dns/ip_address.h"
+
+namespace mxh::dns {
+namespace {
+
+struct FreeDeleter {
+  void operator()(char* text) const { idn2_free(text); }
+};
+using Idn2String = std::unique_ptr<char, FreeDeleter>;
+
+Error invalid(Errc code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+std::string quoted(std::string_view text) {
+  return "'" + sanitizeForDisplay(text, 70) + "'";
+}
+
+bool isAscii(std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+std::string describeCharacter(char c) {
+  switch (c) {
+    case ' ': return "a space";
+    case '\t': return "a tab";
+    case '\n':
+    case '\r': return "a line break";
+    case '_': return "an underscore";
+    default: break;
+  }
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte < 0x20 || byte == 0x7f) return "a control character";
+  return std::string("the character '") + c + "'";
+}
+
+// LDH rules (RFC 1035 §2.3.1, RFC 5891 §4.2.3.1) for the ASCII form.
+Status checkLabels(std::string_view name) {
+  if (name.size() > limits::kMaxDomainLength) {
+    return invalid(Errc::input_too_long, "the domain is " + std::to_string(name.size()) +
+                                             " characters long; the limit is " +
+                                             std::to_string(limits::kMaxDomainLength));
+  }
+  std::size_t labels = 0;
+  std::string_view lastLabel;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t dot = name.find('.', start);
+    const std::size_t end = dot == std::string_view::npos ? name.size() : dot;
+    const std::string_view label = name.substr(start, end - start);
+    if (label.empty()) {
+      return invalid(Errc::input_empty_label,
+                     "the domain " + quoted(name) + " has an empty label (a dot at the start or two dots in a row)");
+    }
+    if (label.size() > limits::kMaxLabelLength) {
+      return invalid(Errc::input_label_too_long, "the label " + quoted(label.substr(0, 20)) + "… is " +
+                                                     std::to_string(label.size()) + " characters long; the limit is " +
+                                                     std::to_string(limits::kMaxLabelLength));
+    }
+    for (const char c : label) {
+      const bool ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ldh) {
+        return invalid(Errc::input_invalid_character, "the domain " + quoted(name) + " contains " +
+                                                          describeCharacter(c) +
+                                                          "; only letters, digits, hyphens and dots are allowed");
+      }
+    }
+    if (label.front() == '-' || label.back() == '-') {
+      return invalid(Errc::input_label_hyphen,
+                     "the label " + quoted(label) + " starts or ends with a hyphen, which is not allowed");
+    }
+    ++labels;
+    lastLabel = label;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (labels < 2) {
+    return invalid(Errc::input_single_label, quoted(name) + " has no dot: give a full domain such as example.com");
+  }
+  if (lastLabel.find_first_not_of("0123456789") == std::string_view::npos) {
+    return invalid(Errc::input_numeric_tld,
+                   "the last label of " + quoted(name) + " is all digits; no top-level domain is");
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<DomainName> parseDomainName(std::string_view text) {
+  if (text.size() > limits::kMaxInputLength) {
+    return invalid(Errc::input_too_long, "the input is " + std::to_string(text.size()) +
+                                             " characters long; a domain is at most " +
+                                             std::to_string(limits::kMaxDomainLength));
+  }
+  if (text.empty()) return invalid(Errc::input_empty, "no domain given");
+  // One trailing dot is the fully-qualified spelling of the same name.
+  if (text.size() > 1 && text.back() == '.') text.remove_suffix(1);
+  if (text == ".") return invalid(Errc::input_empty_label, "'.' is the DNS root, not a domain");
+
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) {
+      return invalid(Errc::input_invalid_character, "the domain " + quoted(text) + " contains " + describeCharacter(c));
+    }
+  }
+  if (IpAddress::parse(text)) {
+    return invalid(Errc::input_ip_address,
+                   quoted(text) + " is an IP address; MX records belong to domains, so give a domain");
+  }
+
+  DomainName name;
+  if (isAscii(text)) {
+    name.ascii = toLowerAscii(text);
+  } else {
+    if (text.find("..") != std::string_view::npos) {
+      return invalid(Errc::input_empty_label, "the domain " + quoted(text) + " has an empty label (two dots in a row)");
+    }
+    const std::string input(text);
+    char* converted = nullptr;
+    const int rc = idn2_to_ascii_8z(input.c_str(), &converted, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    const Idn2String owned(converted);
+    if (rc != IDN2_OK || converted == nullptr) {
+      return invalid(Errc::input_idn,
+                     "the international domain " + quoted(text) + " cannot be converted: " + idn2_strerror(rc));
+    }
+    name.ascii = toLowerAscii(converted);
+  }
+  if (Status labels = checkLabels(name.ascii); !labels) return labels.error();
+
+  // The Unicode form for people; A-labels that do not decode are invalid IDNA.
+  if (name.ascii.find("xn--") == std::string::npos) {
+    name.unicode = name.ascii;
+  } else {
+    char* decoded = nullptr;
+    const int rc = idn2_to_unicode_8z8z(name.ascii.c_str(), &decoded, 0);
+    const Idn2String owned(decoded);
+    if (rc != IDN2_OK || decoded == nullptr) {
+      return invalid(Errc::input_idn, "the domain " + quoted(name.ascii) +
+                                          " has an invalid international (xn--) label: " + idn2_strerror(rc));
+    }
+    name.unicode = decoded;
+  }
+  return name;
+}
+
+}  // namespace mxh::dns

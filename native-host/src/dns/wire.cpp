@@ -1,0 +1,79 @@
+#include "dns/wire.h"
+
+#include "core/limits.h"
+#include "core/text.h"
+
+namespace mxh::dns {
+namespace {
+
+Error malformed(const std::string& what) {
+  return Error{Errc::dns_resolver, "malformed DNS record: " + what};
+}
+
+void appendLabelByte(std::string& out, std::uint8_t byte) {
+  const bool plain = (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || byte == '-' || byte == '_';
+  if (byte >= 'A' && byte <= 'Z') {
+    out += static_cast<char>(byte - 'A' + 'a');
+  } else if (plain) {
+    out += static_cast<char>(byte);
+  } else {
+    out += '\\';
+    out += static_cast<char>('0' + byte / 100);
+    out += static_cast<char>('0' + (byte / 10) % 10);
+    out += static_cast<char>('0' + byte % 10);
+  }
+}
+
+}  // namespace
+
+Result<std::string> decodeName(std::span<const std::uint8_t> wire, std::size_t& consumed) {
+  std::string name;
+  std::size_t pos = 0;
+  std::size_t wireLength = 0;
+  while (true) {
+    if (pos >= wire.size()) return malformed("name runs past the end of the record");
+    const std::uint8_t length = wire[pos];
+    if ((length & 0xc0U) != 0) return malformed("compressed or extended label in RDATA");
+    ++pos;
+    wireLength += 1U + length;
+    if (wireLength > 255) return malformed("name longer than 255 octets");
+    if (length == 0) break;
+    if (pos + length > wire.size()) return malformed("label runs past the end of the record");
+    if (!name.empty()) name += '.';
+    for (std::size_t i = 0; i < length; ++i) appendLabelByte(name, wire[pos + i]);
+    pos += length;
+  }
+  consumed = pos;
+  if (name.empty()) name.push_back('.');  // the root
+  return name;
+}
+
+Result<MxRdata> decodeMx(std::span<const std::uint8_t> rdata) {
+  if (rdata.size() < 3) return malformed("MX record shorter than 3 octets");
+  MxRdata mx;
+  mx.preference = static_cast<std::uint16_t>((rdata[0] << 8U) | rdata[1]);
+  std::size_t consumed = 0;
+  auto exchange = decodeName(rdata.subspan(2), consumed);
+  if (!exchange) return exchange.error();
+  if (2 + consumed != rdata.size()) return malformed("trailing octets after the MX exchange");
+  mx.exchange = std::move(exchange).value();
+  return mx;
+}
+
+Result<IpAddress> decodeA(std::span<const std::uint8_t> rdata) {
+  if (rdata.size() != 4) return malformed("A record is not 4 octets");
+  return IpAddress::fromV4(rdata.first<4>());
+}
+
+Result<IpAddress> decodeAaaa(std::span<const std::uint8_t> rdata) {
+  if (rdata.size() != 16) return malformed("AAAA record is not 16 octets");
+  return IpAddress::fromV6(rdata.first<16>());
+}
+
+bool sameName(std::string_view a, std::string_view b) {
+  if (a.size() > 1 && a.back() == '.') a.remove_suffix(1);
+  if (b.size() > 1 && b.back() == '.') b.remove_suffix(1);
+  return equalsIgnoreCaseAscii(a, b);
+}
+
+}  // namespace mxh::dns

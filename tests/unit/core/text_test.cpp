@@ -1,0 +1,53 @@
+#define BOOST_TEST_MODULE core_text
+#include "core/text.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+BOOST_AUTO_TEST_SUITE(text_test)
+
+BOOST_AUTO_TEST_CASE(printable_text_passes_unchanged) {
+  BOOST_TEST(mxh::sanitizeForDisplay("220 mx.example.com ESMTP", 100) == "220 mx.example.com ESMTP");
+}
+
+BOOST_AUTO_TEST_CASE(control_and_invalid_bytes_are_escaped) {
+  const std::string hostile = std::string("a\x1b[31mb\r\n") + '\0' + "\xff";
+  BOOST_TEST(mxh::sanitizeForDisplay(hostile, 100) == "a\\x1b[31mb\\x0d\\x0a\\x00\\xff");
+}
+
+BOOST_AUTO_TEST_CASE(valid_utf8_is_kept) {
+  BOOST_TEST(mxh::sanitizeForDisplay("jürgen@bücher.test ✓", 100) == "jürgen@bücher.test ✓");
+}
+
+BOOST_AUTO_TEST_CASE(direction_overrides_and_c1_controls_are_escaped) {
+  BOOST_TEST(mxh::sanitizeForDisplay("a\u202eb", 100) == "a\\u202eb");
+  BOOST_TEST(mxh::sanitizeForDisplay("a\u0085b", 100) == "a\\u0085b");
+}
+
+BOOST_AUTO_TEST_CASE(overlong_and_surrogate_encodings_are_invalid) {
+  BOOST_TEST(mxh::sanitizeForDisplay("\xc0\xaf", 100) == "\\xc0\\xaf");
+  BOOST_TEST(mxh::sanitizeForDisplay("\xed\xa0\x80", 100) == "\\xed\\xa0\\x80");
+  BOOST_TEST(mxh::sanitizeForDisplay("\xe2\x82", 100) == "\\xe2\\x82");
+}
+
+BOOST_AUTO_TEST_CASE(a_character_is_never_split_by_the_cut) {
+  BOOST_TEST(mxh::sanitizeForDisplay("abü", 3) == "ab\u2026");
+}
+
+BOOST_AUTO_TEST_CASE(long_text_is_cut_with_an_ellipsis) {
+  const std::string cut = mxh::sanitizeForDisplay(std::string(1000, 'x'), 10);
+  BOOST_TEST(cut == std::string(10, 'x') + "\u2026");
+}
+
+BOOST_AUTO_TEST_CASE(an_escape_is_never_split_by_the_cut) {
+  BOOST_TEST(mxh::sanitizeForDisplay("abc\x01", 5) == "abc\u2026");
+}
+
+BOOST_AUTO_TEST_CASE(case_helpers_are_ascii_only) {
+  BOOST_TEST(mxh::toLowerAscii("MX1.Example.COM") == "mx1.example.com");
+  BOOST_TEST(mxh::equalsIgnoreCaseAscii("MX.Example", "mx.example"));
+  BOOST_TEST(!mxh::equalsIgnoreCaseAscii("mx.example", "mx.example."));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,70 @@
+#define BOOST_TEST_MODULE dns_wire
+#include "dns/wire.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdint>
+#include <vector>
+
+using Bytes = std::vector<std::uint8_t>;
+
+BOOST_AUTO_TEST_SUITE(wire_test)
+
+BOOST_AUTO_TEST_CASE(mx_with_preference_and_name) {
+  const Bytes rdata = {0, 10, 3, 'M', 'x', '1', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0};
+  const auto mx = mxh::dns::decodeMx(rdata);
+  BOOST_REQUIRE(mx.ok());
+  BOOST_TEST(mx->preference == 10);
+  BOOST_TEST(mx->exchange == "mx1.example.test");
+}
+
+BOOST_AUTO_TEST_CASE(null_mx_is_the_root) {
+  const auto mx = mxh::dns::decodeMx(Bytes{0, 0, 0});
+  BOOST_REQUIRE(mx.ok());
+  BOOST_TEST(mx->preference == 0);
+  BOOST_TEST(mx->exchange == ".");
+}
+
+BOOST_AUTO_TEST_CASE(odd_bytes_in_labels_are_escaped) {
+  const Bytes rdata = {0, 5, 3, 'a', ' ', 0xff, 4, 't', 'e', 's', 't', 0};
+  BOOST_TEST(mxh::dns::decodeMx(rdata)->exchange == "a\\032\\255.test");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_records_are_errors) {
+  BOOST_TEST(!mxh::dns::decodeMx(Bytes{}).ok());
+  BOOST_TEST(!mxh::dns::decodeMx(Bytes{0, 10}).ok());
+  BOOST_TEST(!mxh::dns::decodeMx(Bytes{0, 10, 5, 'a', 'b', 0}).ok());  // label past the end
+  BOOST_TEST(!mxh::dns::decodeMx(Bytes{0, 10, 0xc0, 0x0c}).ok());      // compression pointer
+  BOOST_TEST(!mxh::dns::decodeMx(Bytes{0, 10, 1, 'a', 0, 'x'}).ok());  // trailing bytes
+  BOOST_TEST(!mxh::dns::decodeMx(Bytes{0, 10, 1, 'a'}).ok());          // no terminating root
+  BOOST_TEST(!mxh::dns::decodeA(Bytes{1, 2, 3}).ok());
+  BOOST_TEST(!mxh::dns::decodeAaaa(Bytes(15, 0)).ok());
+}
+
+BOOST_AUTO_TEST_CASE(names_longer_than_255_octets_are_refused) {
+  Bytes rdata = {0, 1};
+  for (int i = 0; i < 5; ++i) {
+    rdata.push_back(63);
+    rdata.insert(rdata.end(), 63, 'a');
+  }
+  rdata.push_back(0);
+  BOOST_TEST(!mxh::dns::decodeMx(rdata).ok());
+}
+
+BOOST_AUTO_TEST_CASE(addresses) {
+  BOOST_TEST(mxh::dns::decodeA(Bytes{198, 51, 100, 10})->toString() == "198.51.100.10");
+  Bytes v6(16, 0);
+  v6[0] = 0x20;
+  v6[1] = 0x01;
+  v6[2] = 0x0d;
+  v6[3] = 0xb8;
+  v6[15] = 1;
+  BOOST_TEST(mxh::dns::decodeAaaa(v6)->toString() == "2001:db8::1");
+}
+
+BOOST_AUTO_TEST_CASE(names_compare_like_the_dns) {
+  BOOST_TEST(mxh::dns::sameName("MX.Example.test.", "mx.example.test"));
+  BOOST_TEST(!mxh::dns::sameName("mx.example.test", "mx2.example.test"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
