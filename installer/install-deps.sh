@@ -16,7 +16,7 @@ test_packages=(
   libboost-test-dev
   nsd ldnsutils dnsutils iproute2          # the DNS test world (tests/world)
   python3 python3-pytest python3-jsonschema
-  clang-format
+  clang clang-format libclang-rt-14-dev      # formatting check; libFuzzer and sanitizer runtimes
 )
 
 packages=("${build_packages[@]}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of mxhealth, as CI runs them: the formatting check, an ASan+UBSan build with its
-# unit and integration tests, then the warnings-as-errors build with all tests (closing summary
-# last). Needs root for the integration tests (network namespaces). Builds are cached in
+# unit, fuzz-replay and integration tests, a short libFuzzer run (clang), then the
+# warnings-as-errors build with all tests (closing summary last). Needs root for the integration tests (network namespaces). Builds are cached in
 # build/ci* and by ccache.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +23,13 @@ step "tests under ASan+UBSan"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
   ctest --test-dir "$asan_build" --output-on-failure -j "$jobs"
+
+step "fuzzing: libFuzzer under clang, ${MXH_FUZZ_SECONDS:-10}s per target"
+fuzz_build="${main_build}-fuzz"
+cmake -S . -B "$fuzz_build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMXH_FUZZ=ON -DMXH_SANITIZE=ON -DMXH_WERROR=ON -DMXH_FUZZ_SECONDS="${MXH_FUZZ_SECONDS:-10}" >/dev/null
+cmake --build "$fuzz_build" -j "$jobs"
+ctest --test-dir "$fuzz_build" --output-on-failure -j "$jobs"
 
 step "build: warnings as errors"
 cmake -S . -B "$main_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMXH_WERROR=ON >/dev/null

@@ -64,8 +64,8 @@ std::string formatTextReport(const Report& report) {
   }
   for (const auto& finding : report.findings) {
     out << "  " << severityTag(finding.severity) << " " << finding.message;
-    // Range names already cite their RFC; say it once.
-    if (finding.reference && finding.message.find(*finding.reference) == std::string::npos) {
+    // A message that already cites an RFC (range names do) is not given a second one.
+    if (finding.reference && finding.message.find("RFC ") == std::string::npos) {
       out << " (" << *finding.reference << ")";
     }
     out << "\n";
