@@ -7,9 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> bytes(data, size);
-  std::size_t consumed = 0;
-  if (const auto name = mxh::dns::decodeName(bytes, consumed); name) {
-    if (consumed == 0 || consumed > size || name->empty()) std::abort();
+  if (const auto name = mxh::dns::decodeName(bytes); name) {
+    if (name->wireLength == 0 || name->wireLength > size || name->name.empty()) std::abort();
   }
   if (const auto mx = mxh::dns::decodeMx(bytes); mx) {
     if (mx->exchange.empty() || mx->exchange.size() > 4 * 255) std::abort();

@@ -222,6 +222,20 @@ def test_implicit_mx_default_flags(mx):
         {"198.51.100.30", "2001:db8:30::30"}
 
 
+def test_implicit_mx_through_a_cname(mx):
+    """An implicit MX may follow a CNAME at the domain: that is not an MX pointing at an alias."""
+    run = mx.check("implicitcname.test", AP)
+    rep = run.report
+    assert_verdict(run, "needs_attention", 1)
+    assert rep["implicit_mx"] is True
+    rec = rep["mx_records"][0]
+    assert (rec["priority"], rec["host"]) == (0, "implicitcname.test")
+    assert rec["ips"] == ["198.51.100.31"]
+    assert rec["cname"] is None
+    assert "mx.cname" not in codes(rep)
+    assert_problems(rep, ["mx.implicit"])
+
+
 def test_no_mail(mx):
     run = mx.check("nomail.test", AP)
     rep = run.report

@@ -16,81 +16,114 @@ Finding finding(std::string code, Severity severity, std::string message, std::o
   return {std::move(code), severity, std::move(message), std::move(host), std::move(ip), std::move(reference)};
 }
 
-void evaluateHosts(const std::string& domain, const MxFacts& facts, const CheckOptions& options,
-                   std::vector<Finding>& out) {
-  std::map<std::string, int> timesListed;
-  for (const MxEntry& record : facts.records) ++timesListed[record.host];
+std::string joinedAddresses(const std::vector<IpAddress>& addresses) {
+  std::string out;
+  for (const IpAddress& address : addresses) out += (out.empty() ? "" : ", ") + address.toString();
+  return out;
+}
 
-  std::set<IpAddress> allAddresses;
-  bool anyReachable = false;
+// Findings about one MX host.
+void evaluateHost(const HostFacts& host, int timesListed, const CheckOptions& options, std::vector<Finding>& out) {
+  const std::string& name = host.host;
+  if (host.ipLiteral) {
+    out.push_back(finding(
+        "mx.ip_literal", Severity::error,
+        "An MX record points to " + name + ", an IP address; an MX must name a host, and senders cannot deliver to it.",
+        name, {}, "RFC 5321 §5.1"));
+    return;
+  }
+  if (timesListed > 1) {
+    out.push_back(finding("mx.duplicate_host", Severity::warning,
+                          "The MX host " + name + " is listed " + std::to_string(timesListed) +
+                              " times; the extra records add no redundancy.",
+                          name));
+  }
+  if (!host.validName) {
+    out.push_back(finding("mx.invalid_name", Severity::warning,
+                          "The MX host name " + name +
+                              " is not a valid host name (only letters, digits and hyphens are allowed); "
+                              "many senders refuse it.",
+                          name, {}, "RFC 1123 §2.1"));
+  }
+  if (host.cname) {
+    out.push_back(finding("mx.cname", Severity::warning,
+                          "The MX host " + name + " is an alias (CNAME) for " + *host.cname +
+                              "; an MX must point to the real host name, and some senders refuse aliases.",
+                          name, {}, "RFC 2181 §10.3"));
+  }
+  if (host.bogus) {
+    out.push_back(finding("dnssec.bogus", Severity::error,
+                          "The address records of MX host " + name + " fail DNSSEC validation (" + *host.bogus +
+                              "); senders that validate DNSSEC cannot reach it, and mxhealth does not use them.",
+                          name, {}, "RFC 4035 §4.3"));
+    return;
+  }
+  if (host.unknown()) {
+    out.push_back(finding("mx.address_lookup_failed", Severity::warning,
+                          "The addresses of MX host " + name + " could not be looked up (" +
+                              host.lookupErrors.front().message + "), so it was not checked.",
+                          name));
+    return;
+  }
+  if (host.addresses.empty()) {
+    out.push_back(finding("mx.unresolvable", Severity::error,
+                          "The MX host " + name + " has no address: " + host.failure.value_or("unknown reason") +
+                              ". Mail cannot be delivered to it.",
+                          name, {}, "RFC 5321 §5.1"));
+    return;
+  }
+  for (const Error& error : host.lookupErrors) {
+    out.push_back(finding("mx.address_lookup_failed", Severity::warning,
+                          "Part of the address lookup for MX host " + name + " failed (" + error.message +
+                              "); it may have addresses that were not seen.",
+                          name));
+  }
+  for (const IpAddress& address : host.addresses) {
+    const dns::AddressScope scope = dns::classifyAddress(address);
+    if (scope.isPublic) continue;
+    const std::string ip = address.toString();
+    const std::string what = "The MX host " + name + " resolves to " + ip + ", which is in a non-public range (" +
+                             std::string(scope.name) + ") that senders on the internet cannot reach";
+    out.push_back(options.allowPrivate
+                      ? finding("mx.non_public_address", Severity::info,
+                                what + "; --allow-private was given, so it is treated as a private deployment.", name,
+                                ip, "RFC 6890")
+                      : finding("mx.non_public_address", Severity::warning,
+                                what + "; mxhealth does not contact it (use --allow-private for a private deployment).",
+                                name, ip, "RFC 6890"));
+  }
+}
+
+// Findings about the MX hosts together: redundancy, reachability, IPv6.
+void evaluateHostSet(const std::string& domain, const MxFacts& facts, const CheckOptions& options,
+                     std::vector<Finding>& out) {
+  std::vector<const HostFacts*> reachable;
+  std::size_t unknown = 0;
   bool anyIpv6 = false;
   bool anyPublic = false;
-  std::size_t distinctHosts = 0;
-
   for (const auto& [name, host] : facts.hosts) {
-    ++distinctHosts;
-    if (host.ipLiteral) {
-      out.push_back(finding("mx.ip_literal", Severity::error,
-                            "The MX record of " + domain + " points to " + name +
-                                ", an IP address; an MX must name a host, and senders will not deliver to it.",
-                            name, {}, "RFC 5321 §5.1"));
-      continue;
-    }
-    if (timesListed[name] > 1) {
-      out.push_back(finding("mx.duplicate_host", Severity::warning,
-                            "The MX host " + name + " is listed " + std::to_string(timesListed[name]) +
-                                " times; the extra records add no redundancy.",
-                            name));
-    }
-    if (host.cname) {
-      out.push_back(finding("mx.cname", Severity::warning,
-                            "The MX host " + name + " is an alias (CNAME) for " + *host.cname +
-                                "; an MX must point to the real host name, and some senders refuse aliases.",
-                            name, {}, "RFC 2181 §10.3"));
-    }
-    if (host.bogus) {
-      out.push_back(finding("dnssec.bogus", Severity::error,
-                            "The address records of MX host " + name + " fail DNSSEC validation (" + *host.bogus +
-                                "); senders that validate DNSSEC cannot reach it.",
-                            name, {}, "RFC 4035 §4.3"));
-    }
-    if (host.addresses.empty()) {
-      out.push_back(finding("mx.unresolvable", Severity::error,
-                            "The MX host " + name + " has no address: " + host.failure.value_or("unknown reason") +
-                                ". Mail cannot be delivered to it.",
-                            name));
-      continue;
-    }
-    for (const std::string& error : host.lookupErrors) {
-      out.push_back(finding("mx.address_lookup_failed", Severity::warning,
-                            "Part of the address lookup for MX host " + name + " failed: " + error + ".", name));
-    }
-    anyReachable = true;
+    if (host.unknown()) ++unknown;
+    if (host.addresses.empty()) continue;
+    reachable.push_back(&host);
     for (const IpAddress& address : host.addresses) {
-      allAddresses.insert(address);
-      if (address.family() == IpAddress::Family::v6) anyIpv6 = true;
-      const dns::AddressScope scope = dns::classifyAddress(address);
-      if (scope.isPublic) {
-        anyPublic = true;
-        continue;
-      }
-      const std::string ip = address.toString();
-      const std::string what = "The MX host " + name + " resolves to " + ip + ", a " + std::string(scope.name) +
-                               " address that is not reachable from the internet";
-      out.push_back(options.allowPrivate
-                        ? finding("mx.non_public_address", Severity::info,
-                                  what + "; it is contacted because --allow-private was given.", name, ip, "RFC 6890")
-                        : finding("mx.non_public_address", Severity::warning,
-                                  what + "; mxhealth does not contact it (use --allow-private to allow that).", name,
-                                  ip, "RFC 6890"));
+      anyIpv6 = anyIpv6 || address.family() == IpAddress::Family::v6;
+      anyPublic = anyPublic || dns::classifyAddress(address).isPublic;
     }
   }
 
-  if (!anyReachable) {
-    if (!facts.hosts.empty()) {
+  if (reachable.empty()) {
+    if (!facts.hosts.empty() && unknown == facts.hosts.size()) {
+      out.push_back(finding("dns.mx_lookup_failed", Severity::error,
+                            "The addresses of the mail servers of " + domain +
+                                " could not be looked up, so nothing is known about them."));
+      return;
+    }
+    // When some hosts could not be looked up, it is unknown whether any is reachable.
+    if (!facts.hosts.empty() && unknown == 0) {
       out.push_back(
           finding("mx.no_reachable", Severity::error,
-                  "None of the MX hosts of " + domain + " resolves to an address: no one can deliver mail to it."));
+                  "None of the MX hosts of " + domain + " resolves to a usable address: no one can deliver mail to it.",
+                  {}, {}, "RFC 5321 §5.1"));
     }
     return;
   }
@@ -99,13 +132,19 @@ void evaluateHosts(const std::string& domain, const MxFacts& facts, const CheckO
                           "No MX host of " + domain + " has a public address: mail from the internet cannot reach it.",
                           {}, {}, "RFC 6890"));
   }
-  if (distinctHosts >= 2 && allAddresses.size() == 1) {
+  const bool sameAddresses =
+      reachable.size() >= 2 && std::all_of(reachable.begin(), reachable.end(), [&](const HostFacts* host) {
+        return host->addresses == reachable.front()->addresses;
+      });
+  if (sameAddresses) {
+    const auto& shared = reachable.front()->addresses;
     out.push_back(finding("mx.single_address", Severity::warning,
-                          "All MX hosts of " + domain + " share one address (" + allAddresses.begin()->toString() +
+                          "All MX hosts of " + domain + " resolve to the same address" +
+                              (shared.size() > 1 ? "es (" : " (") + joinedAddresses(shared) +
                               "): the backup MX gives no redundancy.",
-                          {}, allAddresses.begin()->toString()));
+                          {}, shared.front().toString()));
   }
-  if (distinctHosts == 1 && !facts.implicitMx) {
+  if (facts.hosts.size() == 1 && !facts.implicitMx) {
     out.push_back(finding("mx.single", Severity::info,
                           domain + " has a single MX host (" + facts.hosts.begin()->first +
                               "); while it is down, senders queue mail and retry later.",
@@ -125,21 +164,28 @@ std::vector<Finding> evaluateDns(const std::string& domain, const MxFacts& facts
   if (facts.lookupError) {
     out.push_back(
         finding("dns.mx_lookup_failed", Severity::error,
-                "The MX records of " + domain + " could not be looked up: " + facts.lookupError->message + "."));
+                "The mail servers of " + domain + " could not be looked up: " + facts.lookupError->message + "."));
     return out;
   }
-  if (facts.nxdomain) {
+  // Validation failure first: a forged or broken answer says nothing about the domain itself.
+  if (facts.mxBogus) {
+    out.push_back(finding("dnssec.bogus", Severity::error,
+                          "The MX records of " + domain + " fail DNSSEC validation (" + *facts.mxBogus +
+                              "); senders that validate DNSSEC will not deliver mail to it.",
+                          domain, {}, "RFC 4035 §4.3"));
+  } else if (facts.nxdomain) {
     out.push_back(
         finding("domain.nxdomain", Severity::error,
                 "The domain " + domain + " does not exist (the DNS answered NXDOMAIN): no mail can be delivered to it.",
                 {}, {}, "RFC 1035"));
     return out;
   }
-  if (facts.mxBogus) {
-    out.push_back(finding("dnssec.bogus", Severity::error,
-                          "The MX records of " + domain + " fail DNSSEC validation (" + *facts.mxBogus +
-                              "); senders that validate DNSSEC will not deliver mail to it.",
-                          domain, {}, "RFC 4035 §4.3"));
+  if (facts.recordsMalformed > 0) {
+    out.push_back(finding("mx.malformed", Severity::error,
+                          std::to_string(facts.recordsMalformed) + " MX record" +
+                              (facts.recordsMalformed > 1 ? "s" : "") + " of " + domain +
+                              " could not be decoded; senders ignore or reject such records.",
+                          {}, {}, "RFC 1035 §3.3.9"));
   }
   if (facts.nullMx) {
     out.push_back(finding("mx.null", Severity::warning,
@@ -160,7 +206,7 @@ std::vector<Finding> evaluateDns(const std::string& domain, const MxFacts& facts
                                    "That works but is fragile: publish an MX record.",
                           {}, {}, "RFC 5321 §5.1"));
   }
-  if (facts.records.empty() && !facts.mxBogus) {
+  if (facts.records.empty() && !facts.mxBogus && facts.recordsMalformed == 0) {
     out.push_back(finding("mx.none", Severity::error,
                           domain + " has no MX record and no address, so it cannot receive email.", {}, {},
                           "RFC 5321 §5.1"));
@@ -171,7 +217,12 @@ std::vector<Finding> evaluateDns(const std::string& domain, const MxFacts& facts
                               " MX records; only the first " + std::to_string(limits::kMaxMxRecords) +
                               " (by priority) were checked."));
   }
-  evaluateHosts(domain, facts, options, out);
+
+  std::map<std::string, int> timesListed;
+  for (const MxEntry& record : facts.records) ++timesListed[record.host];
+  for (const auto& [name, host] : facts.hosts) evaluateHost(host, timesListed[name], options, out);
+  evaluateHostSet(domain, facts, options, out);
+
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
   return out;
 }

@@ -35,6 +35,9 @@ Result<ResolverSetup> setUpResolver(const CheckOptions& options, Deadline deadli
   auto validating = dns::Resolver::create(resolverConfig(options, true));
   if (!validating) return validating.error();
   ResolverSetup setup;
+  if (!validating->info().dnssecValidation) {
+    setup.note = "DNSSEC was not validated: no trust anchor was found (install dns-root-data or give --trust-anchor)";
+  }
   if (!validating->info().systemTrustAnchor) {
     setup.resolver.emplace(std::move(validating).value());
     return setup;
@@ -56,9 +59,14 @@ Result<ResolverSetup> setUpResolver(const CheckOptions& options, Deadline deadli
   auto plain = dns::Resolver::create(resolverConfig(options, false));
   if (!plain) return plain.error();
   setup.resolver.emplace(std::move(plain).value());
-  setup.note =
-      "DNSSEC was not validated: the resolver did not return a validated root zone key (it strips "
-      "DNSSEC data or cannot reach the root), so validating through it would fail for every domain";
+  if (root && root->dnssec == dns::DnssecState::bogus) {
+    setup.note = "DNSSEC was not validated: the root zone's key failed validation through this resolver (" +
+                 root->whyBogus + "); something between you and the root may be tampering with DNS answers";
+  } else {
+    setup.note =
+        "DNSSEC was not validated: the resolver did not return a validated root zone key (it strips "
+        "DNSSEC data or cannot reach the root), so validating through it would fail for every domain";
+  }
   return setup;
 }
 
@@ -78,7 +86,9 @@ std::vector<MxRecordReport> describeRecords(const MxFacts& facts) {
       records.push_back(std::move(record));
       continue;
     }
-    const HostFacts& host = facts.hosts.at(entry.host);
+    const auto found = facts.hosts.find(entry.host);
+    if (found == facts.hosts.end()) continue;  // lookupMx records every host it lists
+    const HostFacts& host = found->second;
     for (const dns::IpAddress& address : host.addresses) {
       const dns::AddressScope scope = dns::classifyAddress(address);
       record.ips.push_back(address.toString());
@@ -96,10 +106,11 @@ std::vector<MxRecordReport> describeRecords(const MxFacts& facts) {
 // When every MX host's address lookup went unanswered, nothing was learned about them.
 std::optional<Error> allAddressLookupsFailed(const MxFacts& facts) {
   if (facts.hosts.empty()) return std::nullopt;
-  const bool allFailed =
-      std::all_of(facts.hosts.begin(), facts.hosts.end(), [](const auto& entry) { return entry.second.lookupFailed; });
-  if (!allFailed) return std::nullopt;
-  return Error{Errc::dns_timeout, "no MX host's address could be looked up: " + *facts.hosts.begin()->second.failure};
+  const bool allUnknown =
+      std::all_of(facts.hosts.begin(), facts.hosts.end(), [](const auto& entry) { return entry.second.unknown(); });
+  if (!allUnknown) return std::nullopt;
+  const Error& first = facts.hosts.begin()->second.lookupErrors.front();
+  return Error{first.code, "no MX host's address could be looked up: " + first.message};
 }
 
 }  // namespace

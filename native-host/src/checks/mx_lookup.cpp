@@ -38,43 +38,76 @@ std::vector<IpAddress> addressesOf(const Result<Answer>& answer, RrType type) {
 HostFacts hostFacts(const std::string& host, const Result<Answer>& a, const Result<Answer>& aaaa) {
   HostFacts facts;
   facts.host = host;
+  facts.validName = dns::isHostName(host);
   for (const auto* answer : {&a, &aaaa}) {
-    if (*answer && (*answer)->followedCname(host)) facts.cname = (*answer)->canonicalName;
-    if (*answer && (*answer)->dnssec == DnssecState::bogus) facts.bogus = (*answer)->whyBogus;
+    if (!*answer) {
+      facts.lookupErrors.push_back(answer->error());
+      continue;
+    }
+    if ((*answer)->followedCname(host)) facts.cname = (*answer)->canonicalName;
+    if ((*answer)->dnssec == DnssecState::bogus) facts.bogus = (*answer)->whyBogus;
+  }
+  // Data that failed validation may be forged: it is reported, never used.
+  if (facts.bogus) {
+    facts.failure = "its address records fail DNSSEC validation (" + *facts.bogus + ")";
+    return facts;
   }
   facts.addresses = addressesOf(a, RrType::A);
   const auto v6 = addressesOf(aaaa, RrType::AAAA);
   facts.addresses.insert(facts.addresses.end(), v6.begin(), v6.end());
+  if (!facts.addresses.empty()) return facts;
 
-  if (!facts.addresses.empty()) {
-    for (const auto* answer : {&a, &aaaa}) {
-      if (!*answer) facts.lookupErrors.push_back(answer->error().message);
-    }
-    return facts;
-  }
-  if (facts.bogus) {
-    facts.failure = "its address records fail DNSSEC validation (" + *facts.bogus + ")";
-  } else if (!a || !aaaa) {
-    facts.lookupFailed = true;
-    facts.failure = "the address lookup failed: " + (!a ? a.error().message : aaaa.error().message);
+  if (!facts.lookupErrors.empty()) {
+    facts.failure = "its address lookup failed: " + facts.lookupErrors.front().message;
   } else if (a->outcome == Outcome::nxdomain || aaaa->outcome == Outcome::nxdomain) {
-    facts.failure = "the host name does not exist (NXDOMAIN)";
+    facts.failure = facts.cname ? "it is an alias (CNAME) for " + *facts.cname + ", which does not exist (NXDOMAIN)"
+                                : "the host name does not exist (NXDOMAIN)";
   } else {
     facts.failure = "the host name has no A or AAAA record";
   }
   return facts;
 }
 
-std::vector<MxEntry> parseMxRecords(const Answer& answer) {
-  std::vector<MxEntry> records;
+struct ParsedMx {
+  std::vector<MxEntry> records;  // sorted by priority, then host
+  std::size_t malformed = 0;
+};
+
+ParsedMx parseMxRecords(const Answer& answer) {
+  ParsedMx parsed;
   for (const auto& rdata : answer.rdata) {
     auto mx = dns::decodeMx(rdata);
-    if (mx) records.push_back({mx->preference, mx->exchange, false});
+    if (mx) {
+      parsed.records.push_back({mx->preference, mx->exchange, false});
+    } else {
+      ++parsed.malformed;
+    }
   }
-  std::sort(records.begin(), records.end(), [](const MxEntry& x, const MxEntry& y) {
+  std::sort(parsed.records.begin(), parsed.records.end(), [](const MxEntry& x, const MxEntry& y) {
     return x.priority != y.priority ? x.priority < y.priority : x.host < y.host;
   });
-  return records;
+  return parsed;
+}
+
+// RFC 5321 §5.1: with no MX, the domain's own address records are its mail server.
+void lookUpImplicitMx(dns::Resolver& resolver, const std::string& name, Deadline deadline, const CancelToken& cancel,
+                      MxFacts& facts) {
+  const std::vector<Query> queries = {{name, RrType::A}, {name, RrType::AAAA}};
+  const auto answers = resolver.resolveAll(queries, deadline, cancel);
+  HostFacts self = hostFacts(name, answers[0], answers[1]);
+  if (self.unknown()) {
+    // Without the answer nobody can tell "implicit MX" from "no mail at all".
+    facts.lookupError = self.lookupErrors.front();
+    return;
+  }
+  noteDnssec(facts, name, RrType::A, answers[0]);
+  noteDnssec(facts, name, RrType::AAAA, answers[1]);
+  if (self.addresses.empty() && !self.bogus) return;  // no MX, no address: no mail
+  // An implicit MX follows a CNAME at the domain legitimately: that is no MX alias.
+  self.cname.reset();
+  facts.implicitMx = true;
+  facts.records.push_back({0, name, true});
+  facts.hosts.emplace(name, std::move(self));
 }
 
 }  // namespace
@@ -83,10 +116,7 @@ MxFacts lookupMx(dns::Resolver& resolver, const dns::DomainName& domain, Deadlin
   MxFacts facts;
   const std::string& name = domain.ascii;
 
-  // The domain's own addresses are asked alongside its MX: they are the implicit MX if there is none.
-  const std::vector<Query> first = {{name, RrType::MX}, {name, RrType::A}, {name, RrType::AAAA}};
-  auto answers = resolver.resolveAll(first, deadline, cancel);
-  const Result<Answer>& mx = answers[0];
+  auto mx = resolver.resolve({name, RrType::MX}, deadline, cancel);
   if (!mx) {
     facts.lookupError = mx.error();
     return facts;
@@ -97,21 +127,13 @@ MxFacts lookupMx(dns::Resolver& resolver, const dns::DomainName& domain, Deadlin
     facts.nxdomain = true;
     return facts;
   }
-
   if (mx->outcome == Outcome::data) {
-    facts.records = parseMxRecords(*mx);
+    ParsedMx parsed = parseMxRecords(*mx);
+    facts.records = std::move(parsed.records);
+    facts.recordsMalformed = parsed.malformed;
   }
   if (facts.records.empty()) {
-    if (facts.mxBogus) return facts;
-    // RFC 5321 §5.1: with no MX, the domain's own address records are the mail server.
-    HostFacts self = hostFacts(name, answers[1], answers[2]);
-    if (self.addresses.empty()) return facts;
-    noteDnssec(facts, name, RrType::A, answers[1]);
-    noteDnssec(facts, name, RrType::AAAA, answers[2]);
-    facts.implicitMx = true;
-    facts.records.push_back({0, name, true});
-    facts.recordsPublished = 0;
-    facts.hosts.emplace(name, std::move(self));
+    if (!facts.mxBogus && facts.recordsMalformed == 0) lookUpImplicitMx(resolver, name, deadline, cancel, facts);
     return facts;
   }
 
@@ -130,7 +152,7 @@ MxFacts lookupMx(dns::Resolver& resolver, const dns::DomainName& domain, Deadlin
     host.host = record.host;
     if (IpAddress::parse(record.host)) {
       host.ipLiteral = true;
-      host.failure = "the MX target is an IP address, not a host name; senders do not look it up";
+      host.failure = "the MX target is an IP address, not a host name; senders look it up as a name, which fails";
       continue;
     }
     toLookUp.push_back(record.host);
@@ -140,14 +162,12 @@ MxFacts lookupMx(dns::Resolver& resolver, const dns::DomainName& domain, Deadlin
     queries.push_back({host, RrType::A});
     queries.push_back({host, RrType::AAAA});
   }
-  auto addressAnswers = resolver.resolveAll(queries, deadline, cancel);
+  const auto addressAnswers = resolver.resolveAll(queries, deadline, cancel);
   for (std::size_t i = 0; i < toLookUp.size(); ++i) {
     const std::string& host = toLookUp[i];
-    const Result<Answer>& a = addressAnswers[2 * i];
-    const Result<Answer>& aaaa = addressAnswers[2 * i + 1];
-    noteDnssec(facts, host, RrType::A, a);
-    noteDnssec(facts, host, RrType::AAAA, aaaa);
-    facts.hosts[host] = hostFacts(host, a, aaaa);
+    noteDnssec(facts, host, RrType::A, addressAnswers[2 * i]);
+    noteDnssec(facts, host, RrType::AAAA, addressAnswers[2 * i + 1]);
+    facts.hosts[host] = hostFacts(host, addressAnswers[2 * i], addressAnswers[2 * i + 1]);
   }
   return facts;
 }

@@ -27,12 +27,17 @@ struct MxEntry {
 struct HostFacts {
   std::string host;
   bool ipLiteral = false;                 // the MX target is written as an address: never looked up
+  bool validName = true;                  // LDH host name syntax (RFC 1123)
   std::optional<std::string> cname;       // the canonical name, when the host is an alias
-  std::vector<dns::IpAddress> addresses;  // IPv4 first, then IPv6, each sorted
-  std::optional<std::string> failure;     // why there is no address (when there is none)
-  bool lookupFailed = false;              // no address because the resolver gave no answer
-  std::vector<std::string> lookupErrors;  // one family's lookup failed while the other answered
-  std::optional<std::string> bogus;       // why its address records failed DNSSEC validation
+  std::vector<dns::IpAddress> addresses;  // usable addresses: IPv4 first, then IPv6, each sorted
+  std::optional<std::string> failure;     // why there is no usable address (when there is none)
+  // The resolver gave no answer: for the whole host when it has no address, or for one
+  // address family while the other answered.
+  std::vector<Error> lookupErrors;
+  std::optional<std::string> bogus;  // why its address records failed DNSSEC validation (then unusable)
+
+  // No address, and only because the lookup itself failed: nothing is known about the host.
+  [[nodiscard]] bool unknown() const { return addresses.empty() && !lookupErrors.empty() && !bogus; }
 };
 
 struct MxFacts {
@@ -41,6 +46,7 @@ struct MxFacts {
   std::optional<std::string> mxBogus;  // why the MX RRset failed DNSSEC validation
   std::vector<MxEntry> records;        // sorted by priority, then host; at most kMaxMxRecords
   std::size_t recordsPublished = 0;    // before the cap
+  std::size_t recordsMalformed = 0;    // MX RDATA that could not be decoded
   bool implicitMx = false;
   bool nullMx = false;                     // a lone "." (RFC 7505)
   bool nullMixed = false;                  // "." among other records

@@ -15,6 +15,7 @@ std::string_view errcName(Errc code) {
     case Errc::input_no_domain: return "input.no_domain";
     case Errc::input_ip_address: return "input.ip_address";
     case Errc::input_idn: return "input.invalid_idn";
+    case Errc::input_special_use: return "input.special_use";
     case Errc::usage: return "input.usage";
     case Errc::dns_timeout: return "dns.timeout";
     case Errc::dns_servfail: return "dns.servfail";

@@ -20,6 +20,7 @@ enum class Errc {
   input_no_domain,
   input_ip_address,
   input_idn,
+  input_special_use,
   // Command-line or request options that make no sense.
   usage,
   // DNS: the question could not be answered (as opposed to a negative answer).

@@ -3,22 +3,26 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace mxh {
 namespace {
 
 constexpr std::array<char, 16> kHex = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
 
-// Length of the valid UTF-8 sequence at the start of `text` and its code point; 0 if invalid
-// (overlong forms, surrogates and values past U+10FFFF are invalid).
-std::size_t decodeUtf8(std::string_view text, char32_t& codePoint) {
+struct DecodedCharacter {
+  std::size_t length = 0;  // 0: not valid UTF-8 at this position
+  char32_t codePoint = 0;
+};
+
+// The UTF-8 character at the start of `text` (overlong forms, surrogates and values past
+// U+10FFFF are invalid).
+DecodedCharacter decodeUtf8(std::string_view text) {
   const auto lead = static_cast<unsigned char>(text[0]);
+  if (lead < 0x80) return {1, lead};
   std::size_t length = 0;
   char32_t min = 0;
-  if (lead < 0x80) {
-    codePoint = lead;
-    return 1;
-  }
+  char32_t codePoint = 0;
   if ((lead & 0xe0U) == 0xc0U) {
     length = 2;
     min = 0x80;
@@ -32,23 +36,25 @@ std::size_t decodeUtf8(std::string_view text, char32_t& codePoint) {
     min = 0x10000;
     codePoint = lead & 0x07U;
   } else {
-    return 0;
+    return {};
   }
-  if (text.size() < length) return 0;
+  if (text.size() < length) return {};
   for (std::size_t i = 1; i < length; ++i) {
     const auto next = static_cast<unsigned char>(text[i]);
-    if ((next & 0xc0U) != 0x80U) return 0;
+    if ((next & 0xc0U) != 0x80U) return {};
     codePoint = (codePoint << 6U) | (next & 0x3fU);
   }
-  if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return 0;
-  return length;
+  if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return {};
+  return {length, codePoint};
 }
 
 // Characters that must not reach a terminal or a page as themselves: they move the cursor,
 // ring bells, or reorder what a person reads (Trojan Source, CVE-2021-42574).
+// Invisible characters are escaped too, so what a person reads is what the bytes say, and
+// the line and paragraph separators so that one line of text stays one line.
 bool mustEscape(char32_t c) {
-  return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
-         (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c;
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0xad || c == 0x061c ||
+         (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069) || c == 0xfeff;
 }
 
 std::string escapeByte(unsigned char byte) {
@@ -65,23 +71,31 @@ std::string escapeCodePoint(char32_t c) {
 }  // namespace
 
 std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength) {
+  static constexpr std::string_view kEllipsis = "\u2026";
   std::string out;
-  out.reserve(std::min(text.size(), maxLength) + 4);
+  out.reserve(std::min(text.size(), maxLength));
+  std::vector<std::size_t> pieceStarts;  // where each piece begins, to cut at a boundary
   while (!text.empty()) {
-    char32_t codePoint = 0;
-    const std::size_t length = decodeUtf8(text, codePoint);
+    const DecodedCharacter character = decodeUtf8(text);
     std::string piece;
-    if (length == 0) {
+    if (character.length == 0) {
       piece = escapeByte(static_cast<unsigned char>(text[0]));
       text.remove_prefix(1);
     } else {
-      piece = mustEscape(codePoint) ? escapeCodePoint(codePoint) : std::string(text.substr(0, length));
-      text.remove_prefix(length);
+      piece = mustEscape(character.codePoint) ? escapeCodePoint(character.codePoint)
+                                              : std::string(text.substr(0, character.length));
+      text.remove_prefix(character.length);
     }
     if (out.size() + piece.size() > maxLength) {
-      out += "\u2026";
+      // Cut whole pieces until the ellipsis fits too.
+      while (!pieceStarts.empty() && out.size() + kEllipsis.size() > maxLength) {
+        out.resize(pieceStarts.back());
+        pieceStarts.pop_back();
+      }
+      if (out.size() + kEllipsis.size() <= maxLength) out += kEllipsis;
       return out;
     }
+    pieceStarts.push_back(out.size());
     out += piece;
   }
   return out;

@@ -9,8 +9,9 @@ namespace mxh {
 
 // Printable text kept, valid UTF-8 included; control characters (C0, DEL, C1), Unicode
 // direction overrides and bytes that are not valid UTF-8 become escapes ("\x1b", "\u202e").
-// The result is cut at `maxLength` bytes, never inside a character or an escape, with "…"
-// appended when cut. Safe to print on a terminal or to put in JSON.
+// Invisible characters and line separators are escaped as well. The result is at most
+// `maxLength` bytes: when cut, at a character boundary and ending in "…". Safe to print on a
+// terminal or to put in JSON.
 std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength);
 
 std::string toLowerAscii(std::string_view text);

@@ -96,6 +96,20 @@ Status checkLabels(std::string_view name) {
   return Ok{};
 }
 
+// Names that are never in the global DNS, so asking a resolver about them is wrong (RFC 6761
+// §6.3, §6.4; RFC 7686). ".test" and ".example" stay allowed: they are for testing.
+Status refuseSpecialUse(std::string_view name) {
+  const std::string_view tld = name.substr(name.rfind('.') + 1);
+  for (const auto& [suffix, rfc] :
+       {std::pair{"onion", "RFC 7686"}, std::pair{"invalid", "RFC 6761"}, std::pair{"localhost", "RFC 6761"}}) {
+    if (tld == suffix) {
+      return invalid(Errc::input_special_use, quoted(name) + " is under ." + suffix +
+                                                  ", a special-use name that is not in the DNS (" + rfc + ")");
+    }
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Result<DomainName> parseDomainName(std::string_view text) {
@@ -137,21 +151,31 @@ Result<DomainName> parseDomainName(std::string_view text) {
     }
     name.ascii = toLowerAscii(converted);
   }
+  // IDNA mapping may turn other full stops (e.g. U+3002) into a trailing dot.
+  if (name.ascii.size() > 1 && name.ascii.back() == '.') name.ascii.pop_back();
   if (Status labels = checkLabels(name.ascii); !labels) return labels.error();
+  if (Status special = refuseSpecialUse(name.ascii); !special) return special.error();
 
-  // The Unicode form for people; A-labels that do not decode are invalid IDNA.
   if (name.ascii.find("xn--") == std::string::npos) {
     name.unicode = name.ascii;
-  } else {
-    char* decoded = nullptr;
-    const int rc = idn2_to_unicode_8z8z(name.ascii.c_str(), &decoded, 0);
-    const Idn2String owned(decoded);
-    if (rc != IDN2_OK || decoded == nullptr) {
-      return invalid(Errc::input_idn, "the domain " + quoted(name.ascii) +
-                                          " has an invalid international (xn--) label: " + idn2_strerror(rc));
-    }
-    name.unicode = decoded;
+    return name;
   }
+  // The Unicode form for people. Decoding alone does not validate, so the result must encode
+  // back to the same A-labels under IDNA2008: that refuses direction overrides and other
+  // disallowed code points hidden in punycode.
+  char* decoded = nullptr;
+  const int decodeRc = idn2_to_unicode_8z8z(name.ascii.c_str(), &decoded, 0);
+  const Idn2String ownedDecoded(decoded);
+  char* reencoded = nullptr;
+  const int encodeRc = decodeRc == IDN2_OK && decoded != nullptr
+                           ? idn2_to_ascii_8z(decoded, &reencoded, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
+                           : decodeRc;
+  const Idn2String ownedReencoded(reencoded);
+  if (encodeRc != IDN2_OK || reencoded == nullptr || toLowerAscii(reencoded) != name.ascii) {
+    return invalid(Errc::input_idn, "the domain " + quoted(name.ascii) + " has an invalid international (xn--) label" +
+                                        (encodeRc != IDN2_OK ? std::string(": ") + idn2_strerror(encodeRc) : ""));
+  }
+  name.unicode = decoded;
   return name;
 }
 

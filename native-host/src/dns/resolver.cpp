@@ -75,10 +75,9 @@ constexpr const char* kSystemRootKeys[] = {"/usr/share/dns/root.key", "/var/lib/
 
 // libunbound answers these zones itself (RFC 6761/6303 and AS112 names: test., the reverse zones
 // of private and documentation ranges, …). When we forward, the forwarder must answer them.
+// onion., invalid. and localhost. stay local: they are never in the DNS (RFC 7686, RFC 6761).
 std::vector<std::string> builtinLocalZones() {
   std::vector<std::string> zones = {"test.",
-                                    "invalid.",
-                                    "onion.",
                                     "home.arpa.",
                                     "resolver.arpa.",
                                     "service.arpa.",
@@ -108,6 +107,36 @@ bool readable(const std::string& path) {
   return std::ifstream(path).good();
 }
 
+// The owner names of the DS/DNSKEY records in a trust anchor file ("." for the root key): the
+// zones under which "not secure" means provably unsigned rather than "never validated".
+std::vector<std::string> anchorZones(const std::string& path) {
+  std::vector<std::string> zones;
+  std::ifstream file(path);
+  std::string line;
+  while (std::getline(file, line)) {
+    std::istringstream words(line);
+    std::string owner;
+    std::string word;
+    if (!(words >> owner) || owner.starts_with(";") || owner.starts_with("$")) continue;
+    while (words >> word) {
+      if (word == "DS" || word == "DNSKEY") {
+        zones.push_back(toLowerAscii(owner));
+        break;
+      }
+    }
+  }
+  return zones;
+}
+
+bool isUnder(std::string_view name, std::string_view zone) {
+  if (zone.size() > 1 && zone.back() == '.') zone.remove_suffix(1);
+  if (name.size() > 1 && name.back() == '.') name.remove_suffix(1);
+  if (zone == ".") return true;
+  if (sameName(name, zone)) return true;
+  return name.size() > zone.size() && name[name.size() - zone.size() - 1] == '.' &&
+         equalsIgnoreCaseAscii(name.substr(name.size() - zone.size()), zone);
+}
+
 std::string queryLabel(const Query& query) {
   return sanitizeForDisplay(query.name, limits::kMaxDomainLength + 8) + " " + std::string(rrTypeName(query.type));
 }
@@ -133,10 +162,12 @@ struct Resolver::Impl {
   std::unordered_map<std::uint64_t, Slot*> active;
   std::uint64_t nextSerial = 1;
   ResolverInfo info;
+  std::vector<std::string> anchors;  // zones covered by the trust anchor
   std::chrono::milliseconds queryTimeout{};
   UbCtx ctx;
 
-  static void onResult(void* data, int err, ub_result* raw) {
+  // Called by libunbound (C) from inside ub_process: nothing may propagate out of it.
+  static void onResult(void* data, int err, ub_result* raw) noexcept {
     const UbResult owned(raw);
     auto* tag = static_cast<Tag*>(data);
     Impl* impl = tag->impl;
@@ -144,8 +175,16 @@ struct Resolver::Impl {
     impl->tags.erase(serial);  // `tag` is gone from here on
     const auto slot = impl->active.find(serial);
     if (slot == impl->active.end()) return;  // abandoned after a timeout or cancel
-    slot->second->result = impl->convert(err, owned.get());
+    try {
+      slot->second->result = impl->convert(err, owned.get());
+    } catch (...) {
+      slot->second->result = Error{Errc::internal, "out of memory while reading a DNS answer"};
+    }
     impl->active.erase(slot);
+  }
+
+  [[nodiscard]] bool coveredByAnchor(std::string_view name) const {
+    return std::any_of(anchors.begin(), anchors.end(), [&](const std::string& zone) { return isUnder(name, zone); });
   }
 
   Result<Answer> convert(int err, const ub_result* result) const {
@@ -171,7 +210,8 @@ struct Resolver::Impl {
     } else if (result->secure != 0) {
       answer.dnssec = DnssecState::secure;
     } else {
-      answer.dnssec = info.dnssecValidation ? DnssecState::insecure : DnssecState::unvalidated;
+      // Not secure and not bogus: provably unsigned only where a trust anchor reaches.
+      answer.dnssec = info.dnssecValidation && coveredByAnchor(name) ? DnssecState::insecure : DnssecState::unvalidated;
     }
     if (result->havedata != 0) {
       answer.outcome = Outcome::data;
@@ -220,7 +260,9 @@ Result<Resolver> Resolver::create(const ResolverConfig& config) {
     if (impl->logSink) ub_ctx_debugout(ctx, impl->logSink.get());
   }
   // The DNS Flag Day 2020 size: avoids fragmented UDP answers.
-  ub_ctx_set_option(ctx, "edns-buffer-size:", "1232");
+  if (int rc = ub_ctx_set_option(ctx, "edns-buffer-size:", "1232"); rc != 0) {
+    return fail("cannot set the EDNS buffer size", rc);
+  }
 
   std::vector<std::string> servers;
   if (config.forwarders.empty()) {
@@ -268,6 +310,7 @@ Result<Resolver> Resolver::create(const ResolverConfig& config) {
         return fail("cannot use the trust anchor file " + *impl->info.trustAnchor, rc);
       }
       impl->info.dnssecValidation = true;
+      impl->anchors = anchorZones(*impl->info.trustAnchor);
     }
   }
 
@@ -286,6 +329,19 @@ std::vector<Result<Answer>> Resolver::resolveAll(std::span<const Query> queries,
                                                  const CancelToken& cancel) {
   Impl& impl = *impl_;
   std::vector<Impl::Slot> slots(queries.size());
+  // Whatever way this function is left, no callback may find a slot of this batch afterwards.
+  struct BatchGuard {
+    Impl& impl;
+    std::vector<Impl::Slot>& slots;
+
+    ~BatchGuard() {
+      for (const Impl::Slot& slot : slots) {
+        if (impl.active.erase(slot.serial) > 0 && ub_cancel(impl.ctx.get(), slot.asyncId) == 0) {
+          impl.tags.erase(slot.serial);
+        }
+      }
+    }
+  } guard{impl, slots};
   const Deadline queryDeadline = deadline.capped(impl.queryTimeout);
 
   for (std::size_t i = 0; i < queries.size(); ++i) {
@@ -381,9 +437,9 @@ std::vector<std::string> nameserversFromResolvConf(std::string_view text) {
     std::string keyword;
     std::string address;
     if (!(words >> keyword >> address) || keyword != "nameserver") continue;
-    // A link-local scope ("fe80::1%eth0") is not part of the address.
-    const std::string bare = address.substr(0, address.find('%'));
-    if (IpAddress::parse(bare)) servers.push_back(bare);
+    // A link-local address needs its interface ("fe80::1%eth0"), which a forwarder address
+    // cannot carry: such entries are skipped.
+    if (address.find('%') == std::string::npos && IpAddress::parse(address)) servers.push_back(address);
   }
   return servers;
 }

@@ -1,5 +1,7 @@
 #include "dns/wire.h"
 
+#include <algorithm>
+
 #include "core/limits.h"
 #include "core/text.h"
 
@@ -26,7 +28,7 @@ void appendLabelByte(std::string& out, std::uint8_t byte) {
 
 }  // namespace
 
-Result<std::string> decodeName(std::span<const std::uint8_t> wire, std::size_t& consumed) {
+Result<DecodedName> decodeName(std::span<const std::uint8_t> wire) {
   std::string name;
   std::size_t pos = 0;
   std::size_t wireLength = 0;
@@ -43,20 +45,18 @@ Result<std::string> decodeName(std::span<const std::uint8_t> wire, std::size_t& 
     for (std::size_t i = 0; i < length; ++i) appendLabelByte(name, wire[pos + i]);
     pos += length;
   }
-  consumed = pos;
   if (name.empty()) name.push_back('.');  // the root
-  return name;
+  return DecodedName{std::move(name), pos};
 }
 
 Result<MxRdata> decodeMx(std::span<const std::uint8_t> rdata) {
   if (rdata.size() < 3) return malformed("MX record shorter than 3 octets");
   MxRdata mx;
   mx.preference = static_cast<std::uint16_t>((rdata[0] << 8U) | rdata[1]);
-  std::size_t consumed = 0;
-  auto exchange = decodeName(rdata.subspan(2), consumed);
+  auto exchange = decodeName(rdata.subspan(2));
   if (!exchange) return exchange.error();
-  if (2 + consumed != rdata.size()) return malformed("trailing octets after the MX exchange");
-  mx.exchange = std::move(exchange).value();
+  if (2 + exchange->wireLength != rdata.size()) return malformed("trailing octets after the MX exchange");
+  mx.exchange = std::move(exchange->name);
   return mx;
 }
 
@@ -68,6 +68,22 @@ Result<IpAddress> decodeA(std::span<const std::uint8_t> rdata) {
 Result<IpAddress> decodeAaaa(std::span<const std::uint8_t> rdata) {
   if (rdata.size() != 16) return malformed("AAAA record is not 16 octets");
   return IpAddress::fromV6(rdata.first<16>());
+}
+
+bool isHostName(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (const char c : label) {
+      const bool ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ldh) return false;
+    }
+    start = dot + 1;
+  }
+  return true;
 }
 
 bool sameName(std::string_view a, std::string_view b) {

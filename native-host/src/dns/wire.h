@@ -16,10 +16,18 @@ struct MxRdata {
   std::string exchange;  // lower case, no trailing dot; "." is the root (Null MX, RFC 7505)
 };
 
+struct DecodedName {
+  std::string name;        // presentation form (see decodeName)
+  std::size_t wireLength;  // octets the name took in the wire data
+};
+
 // A wire-format name at the start of `wire` in presentation form: lower case, no trailing dot,
 // bytes outside letters/digits/hyphen/underscore escaped as \DDD (RFC 1035 §5.1); the root is ".".
 // Compression pointers are refused (RDATA from libunbound is never compressed).
-Result<std::string> decodeName(std::span<const std::uint8_t> wire, std::size_t& consumed);
+Result<DecodedName> decodeName(std::span<const std::uint8_t> wire);
+
+// True for a host name that senders can use: LDH labels (RFC 1123 §2.1), no escapes.
+bool isHostName(std::string_view name);
 
 Result<MxRdata> decodeMx(std::span<const std::uint8_t> rdata);
 Result<IpAddress> decodeA(std::span<const std::uint8_t> rdata);

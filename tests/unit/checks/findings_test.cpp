@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_CASE(non_public_addresses_warn_unless_allowed) {
   BOOST_TEST((warning->severity == Severity::warning));
   BOOST_TEST(*warning->ip == "10.1.2.3");
   BOOST_TEST(*warning->reference == "RFC 6890");
-  BOOST_TEST(warning->message.find("RFC 1918") != std::string::npos);
+  BOOST_TEST(warning->message.find("private network (RFC 1918)") != std::string::npos);
   BOOST_TEST(find(strict, "mx.no_public_address") != nullptr);
 
   const auto relaxed = evaluateDns(kDomain, facts, privateAllowed());
@@ -224,9 +224,82 @@ BOOST_AUTO_TEST_CASE(too_many_records_are_reported) {
 
 BOOST_AUTO_TEST_CASE(partial_lookup_failure_is_a_warning) {
   auto h = host("mx.example.test", {"93.184.216.34"});
-  h.lookupErrors.push_back("no answer for mx.example.test AAAA in time");
+  h.lookupErrors.push_back({mxh::Errc::dns_timeout, "no answer for mx.example.test AAAA in time"});
   const auto findings = evaluateDns(kDomain, withHosts({{10, h}}), publicOptions());
   BOOST_TEST((find(findings, "mx.address_lookup_failed")->severity == Severity::warning));
+}
+
+BOOST_AUTO_TEST_CASE(a_host_that_could_not_be_looked_up_is_unknown_not_unresolvable) {
+  auto unknown = host("slow.example.test", {});
+  unknown.failure = "its address lookup failed: no answer";
+  unknown.lookupErrors.push_back({mxh::Errc::dns_timeout, "no answer"});
+  const auto facts = withHosts({{10, unknown}, {20, host("gone.example.test", {})}});
+  const auto findings = evaluateDns(kDomain, facts, publicOptions());
+  BOOST_TEST(countOf(findings, "mx.address_lookup_failed") == 1U);
+  BOOST_TEST(countOf(findings, "mx.unresolvable") == 1U);    // only gone.example.test
+  BOOST_TEST(find(findings, "mx.no_reachable") == nullptr);  // unknown whether slow.example.test works
+}
+
+BOOST_AUTO_TEST_CASE(when_no_host_could_be_looked_up_the_check_could_not_be_done) {
+  auto unknown = host("slow.example.test", {});
+  unknown.lookupErrors.push_back({mxh::Errc::dns_servfail, "SERVFAIL"});
+  const auto findings = evaluateDns(kDomain, withHosts({{10, unknown}}), publicOptions());
+  BOOST_TEST(find(findings, "dns.mx_lookup_failed") != nullptr);
+  BOOST_TEST(find(findings, "mx.no_reachable") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(bogus_host_data_is_never_used_and_reported_once) {
+  auto bogus = host("mx.example.test", {});
+  bogus.bogus = "signature expired";
+  bogus.failure = "its address records fail DNSSEC validation (signature expired)";
+  const auto findings = evaluateDns(kDomain, withHosts({{10, bogus}}), publicOptions());
+  BOOST_TEST(countOf(findings, "dnssec.bogus") == 1U);
+  BOOST_TEST(countOf(findings, "mx.unresolvable") == 0U);
+  BOOST_TEST(find(findings, "mx.no_reachable") != nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(bogus_nxdomain_is_a_dnssec_failure_not_a_missing_domain) {
+  MxFacts facts;
+  facts.nxdomain = true;
+  facts.mxBogus = "no signatures";
+  const auto findings = evaluateDns(kDomain, facts, publicOptions());
+  BOOST_TEST(find(findings, "dnssec.bogus") != nullptr);
+  BOOST_TEST(find(findings, "domain.nxdomain") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(an_unresolvable_backup_is_no_shared_address) {
+  const auto facts = withHosts({{10, host("a.example.test", {"93.184.216.34"})}, {20, host("b.example.test", {})}});
+  BOOST_TEST(find(evaluateDns(kDomain, facts, publicOptions()), "mx.single_address") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(two_names_for_one_dual_stack_server_share_their_addresses) {
+  const auto facts = withHosts({{10, host("a.example.test", {"93.184.216.34", "2606:2800:220:1::1"})},
+                                {20, host("b.example.test", {"93.184.216.34", "2606:2800:220:1::1"})}});
+  const Finding* shared = find(evaluateDns(kDomain, facts, publicOptions()), "mx.single_address");
+  BOOST_REQUIRE(shared != nullptr);
+  BOOST_TEST(shared->message.find("93.184.216.34, 2606:2800:220:1::1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(undecodable_records_are_reported_instead_of_no_mx) {
+  MxFacts facts;
+  facts.recordsMalformed = 2;
+  const auto findings = evaluateDns(kDomain, facts, publicOptions());
+  BOOST_TEST(find(findings, "mx.malformed") != nullptr);
+  BOOST_TEST(find(findings, "mx.none") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(a_host_name_outside_ldh_is_flagged) {
+  auto odd = host("_mx.example.test", {"93.184.216.34", "2606:2800:220:1::1"});
+  odd.validName = false;
+  BOOST_TEST(find(evaluateDns(kDomain, withHosts({{10, odd}}), publicOptions()), "mx.invalid_name") != nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(domain_wide_findings_name_no_host) {
+  MxFacts none;
+  BOOST_TEST(!find(evaluateDns(kDomain, none, publicOptions()), "mx.none")->host.has_value());
+  MxFacts missing;
+  missing.nxdomain = true;
+  BOOST_TEST(!find(evaluateDns(kDomain, missing, publicOptions()), "domain.nxdomain")->host.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

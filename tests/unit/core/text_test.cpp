@@ -25,6 +25,10 @@ BOOST_AUTO_TEST_CASE(direction_overrides_and_c1_controls_are_escaped) {
   BOOST_TEST(mxh::sanitizeForDisplay("a\u0085b", 100) == "a\\u0085b");
 }
 
+BOOST_AUTO_TEST_CASE(invisible_characters_and_line_separators_are_escaped) {
+  BOOST_TEST(mxh::sanitizeForDisplay("a\u200bb\u2028c\ufeffd\u00ade", 100) == "a\\u200bb\\u2028c\\ufeffd\\u00ade");
+}
+
 BOOST_AUTO_TEST_CASE(overlong_and_surrogate_encodings_are_invalid) {
   BOOST_TEST(mxh::sanitizeForDisplay("\xc0\xaf", 100) == "\\xc0\\xaf");
   BOOST_TEST(mxh::sanitizeForDisplay("\xed\xa0\x80", 100) == "\\xed\\xa0\\x80");
@@ -32,16 +36,19 @@ BOOST_AUTO_TEST_CASE(overlong_and_surrogate_encodings_are_invalid) {
 }
 
 BOOST_AUTO_TEST_CASE(a_character_is_never_split_by_the_cut) {
-  BOOST_TEST(mxh::sanitizeForDisplay("abü", 3) == "ab\u2026");
+  BOOST_TEST(mxh::sanitizeForDisplay("abcüx", 5) == "ab\u2026");
+  BOOST_TEST(mxh::sanitizeForDisplay("abcüx", 2).empty());
 }
 
 BOOST_AUTO_TEST_CASE(long_text_is_cut_with_an_ellipsis) {
   const std::string cut = mxh::sanitizeForDisplay(std::string(1000, 'x'), 10);
-  BOOST_TEST(cut == std::string(10, 'x') + "\u2026");
+  BOOST_TEST(cut == std::string(7, 'x') + "\u2026");
+  BOOST_TEST(cut.size() == 10U);
 }
 
 BOOST_AUTO_TEST_CASE(an_escape_is_never_split_by_the_cut) {
-  BOOST_TEST(mxh::sanitizeForDisplay("abc\x01", 5) == "abc\u2026");
+  BOOST_TEST(mxh::sanitizeForDisplay("abc\x01", 5) == "ab\u2026");
+  BOOST_TEST(mxh::sanitizeForDisplay("abc\x01", 7) == "abc\\x01");
 }
 
 BOOST_AUTO_TEST_CASE(case_helpers_are_ascii_only) {

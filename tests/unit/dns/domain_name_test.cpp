@@ -55,6 +55,25 @@ BOOST_AUTO_TEST_CASE(every_bad_input_gets_its_own_reason) {
   BOOST_TEST(static_cast<int>(codeOf(".")) == static_cast<int>(Errc::input_empty_label));
 }
 
+BOOST_AUTO_TEST_CASE(punycode_hiding_disallowed_code_points_is_refused) {
+  // Decodes to "a<U+202E>b": a right-to-left override that would reverse what people read.
+  BOOST_TEST(static_cast<int>(codeOf("xn--ab-g4t.example")) == static_cast<int>(Errc::input_idn));
+}
+
+BOOST_AUTO_TEST_CASE(an_ideographic_full_stop_is_a_dot) {
+  const auto name = parseDomainName("bücher\u3002test\u3002");
+  BOOST_REQUIRE(name.ok());
+  BOOST_TEST(name->ascii == "xn--bcher-kva.test");
+}
+
+BOOST_AUTO_TEST_CASE(special_use_names_outside_the_dns_are_refused) {
+  BOOST_TEST(static_cast<int>(codeOf("duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion")) ==
+             static_cast<int>(Errc::input_special_use));
+  BOOST_TEST(static_cast<int>(codeOf("mail.invalid")) == static_cast<int>(Errc::input_special_use));
+  BOOST_TEST(static_cast<int>(codeOf("app.localhost")) == static_cast<int>(Errc::input_special_use));
+  BOOST_TEST(parseDomainName("healthy.test").ok());
+}
+
 BOOST_AUTO_TEST_CASE(length_limits_are_253_and_63) {
   std::string name;
   while (name.size() < 249) name += std::string(49, 'a') + ".";

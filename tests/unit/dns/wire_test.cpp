@@ -62,6 +62,24 @@ BOOST_AUTO_TEST_CASE(addresses) {
   BOOST_TEST(mxh::dns::decodeAaaa(v6)->toString() == "2001:db8::1");
 }
 
+BOOST_AUTO_TEST_CASE(decoded_names_report_their_wire_length) {
+  const Bytes wire = {2, 'm', 'x', 4, 't', 'e', 's', 't', 0, 0xff};
+  const auto name = mxh::dns::decodeName(wire);
+  BOOST_REQUIRE(name.ok());
+  BOOST_TEST(name->name == "mx.test");
+  BOOST_TEST(name->wireLength == 9U);
+}
+
+BOOST_AUTO_TEST_CASE(host_names_are_ldh) {
+  BOOST_TEST(mxh::dns::isHostName("mx1.example.test"));
+  BOOST_TEST(mxh::dns::isHostName("198.51.100.40"));  // syntactically a name; mx.ip_literal catches it
+  BOOST_TEST(!mxh::dns::isHostName("_mx.example.test"));
+  BOOST_TEST(!mxh::dns::isHostName("a\\032b.test"));
+  BOOST_TEST(!mxh::dns::isHostName("-mx.test"));
+  BOOST_TEST(!mxh::dns::isHostName("mx..test"));
+  BOOST_TEST(!mxh::dns::isHostName("."));
+}
+
 BOOST_AUTO_TEST_CASE(names_compare_like_the_dns) {
   BOOST_TEST(mxh::dns::sameName("MX.Example.test.", "mx.example.test"));
   BOOST_TEST(!mxh::dns::sameName("mx.example.test", "mx2.example.test"));
