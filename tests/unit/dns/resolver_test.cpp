@@ -4,12 +4,17 @@
 #include <boost/test/unit_test.hpp>
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
+
+#include "dns/wire.h"
 
 using namespace std::chrono_literals;
 using mxh::Errc;
@@ -40,6 +45,90 @@ class SilentUdpServer {
   int fd_ = -1;
   unsigned port_ = 0;
 };
+
+// A tiny DNS responder on loopback: answers A with 198.51.100.1 and MX with "10 mx.example.test",
+// everything else with NODATA, each after `delay`. Enough to drive libunbound for real.
+class ScriptedDnsServer {
+ public:
+  explicit ScriptedDnsServer(std::chrono::milliseconds delay) : delay_(delay) {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    socklen_t length = sizeof address;
+    BOOST_REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedDnsServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  ScriptedDnsServer(const ScriptedDnsServer&) = delete;
+  ScriptedDnsServer& operator=(const ScriptedDnsServer&) = delete;
+
+  [[nodiscard]] std::string forwarder() const { return "127.0.0.1@" + std::to_string(port_); }
+  void setDelay(std::chrono::milliseconds delay) { delay_ = delay; }
+  [[nodiscard]] int answered() const { return answered_; }
+
+ private:
+  void serve() {
+    std::array<std::uint8_t, 1500> buffer{};
+    while (!stop_) {
+      pollfd readable{fd_, POLLIN, 0};
+      if (::poll(&readable, 1, 20) <= 0) continue;
+      sockaddr_in peer{};
+      socklen_t peerLength = sizeof peer;
+      const auto received =
+          ::recvfrom(fd_, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&peer), &peerLength);
+      if (received < 12) continue;
+      const auto reply = answer(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + received));
+      std::this_thread::sleep_for(delay_.load());
+      ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), peerLength);
+      ++answered_;
+    }
+  }
+
+  static std::vector<std::uint8_t> answer(const std::vector<std::uint8_t>& query) {
+    std::size_t pos = 12;
+    while (pos < query.size() && query[pos] != 0) pos += 1U + query[pos];
+    const std::size_t questionEnd = pos + 5;  // root label, QTYPE, QCLASS
+    if (questionEnd > query.size()) return {};
+    const unsigned type = (static_cast<unsigned>(query[pos + 1]) << 8U) | query[pos + 2];
+    std::vector<std::uint8_t> reply(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(questionEnd));
+    reply[2] = static_cast<std::uint8_t>(0x80U | (query[2] & 0x01U));  // QR, keep RD
+    reply[3] = 0x80;                                                   // RA, NOERROR
+    reply[6] = 0;
+    reply[8] = reply[9] = reply[10] = reply[11] = 0;  // no authority, no EDNS
+    std::vector<std::uint8_t> rdata;
+    if (type == 1) rdata = {198, 51, 100, 1};
+    if (type == 15) rdata = {0, 10, 2, 'm', 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0};
+    reply[7] = rdata.empty() ? 0 : 1;
+    if (!rdata.empty()) {
+      const std::vector<std::uint8_t> record = {0xc0, 0x0c, 0, static_cast<std::uint8_t>(type),        0, 1, 0, 0,
+                                                1,    0x2c, 0, static_cast<std::uint8_t>(rdata.size())};
+      reply.insert(reply.end(), record.begin(), record.end());
+      reply.insert(reply.end(), rdata.begin(), rdata.end());
+    }
+    return reply;
+  }
+
+  int fd_ = -1;
+  unsigned port_ = 0;
+  std::atomic<std::chrono::milliseconds> delay_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> answered_{0};
+  std::thread thread_;
+};
+
+ResolverConfig forwardingTo(const std::string& forwarder) {
+  ResolverConfig config;
+  config.forwarders = {forwarder};
+  config.validate = false;
+  return config;
+}
 
 ResolverConfig silentConfig(const SilentUdpServer& server) {
   ResolverConfig config;
@@ -122,6 +211,48 @@ BOOST_AUTO_TEST_CASE(a_silent_resolver_times_out_at_the_deadline) {
   const auto again =
       resolver->resolve({"example.test", mxh::dns::RrType::MX}, mxh::Deadline::after(100ms), mxh::CancelToken());
   BOOST_TEST(!again.ok());
+}
+
+BOOST_AUTO_TEST_CASE(answers_from_a_real_server_are_decoded) {
+  ScriptedDnsServer server(0ms);
+  auto resolver = Resolver::create(forwardingTo(server.forwarder()));
+  BOOST_REQUIRE(resolver.ok());
+  const std::vector<mxh::dns::Query> queries = {{"example.test", mxh::dns::RrType::MX},
+                                                {"mx.example.test", mxh::dns::RrType::A},
+                                                {"mx.example.test", mxh::dns::RrType::AAAA}};
+  const auto answers = resolver->resolveAll(queries, mxh::Deadline::after(5s), mxh::CancelToken());
+  BOOST_REQUIRE(answers[0].ok());
+  BOOST_TEST((answers[0]->outcome == mxh::dns::Outcome::data));
+  BOOST_REQUIRE_EQUAL(answers[0]->rdata.size(), 1U);
+  BOOST_TEST(mxh::dns::decodeMx(answers[0]->rdata[0])->exchange == "mx.example.test");
+  BOOST_TEST((answers[0]->dnssec == mxh::dns::DnssecState::unvalidated));
+  BOOST_TEST(!answers[0]->followedCname("example.test"));
+  BOOST_REQUIRE(answers[1].ok());
+  BOOST_TEST(mxh::dns::decodeA(answers[1]->rdata[0])->toString() == "198.51.100.1");
+  BOOST_REQUIRE(answers[2].ok());
+  BOOST_TEST((answers[2]->outcome == mxh::dns::Outcome::nodata));
+}
+
+BOOST_AUTO_TEST_CASE(late_answers_after_a_timeout_never_reach_the_next_batch) {
+  ScriptedDnsServer server(400ms);
+  auto resolver = Resolver::create(forwardingTo(server.forwarder()));
+  BOOST_REQUIRE(resolver.ok());
+  const std::vector<mxh::dns::Query> slow = {{"a.example.test", mxh::dns::RrType::MX},
+                                             {"b.example.test", mxh::dns::RrType::A}};
+  const auto timedOut = resolver->resolveAll(slow, mxh::Deadline::after(100ms), mxh::CancelToken());
+  for (const auto& answer : timedOut) {
+    BOOST_REQUIRE(!answer.ok());
+    BOOST_TEST(static_cast<int>(answer.error().code) == static_cast<int>(Errc::dns_timeout));
+  }
+  // The late answers arrive while nobody waits for them; the next batch must get its own.
+  std::this_thread::sleep_for(900ms);
+  server.setDelay(0ms);
+  const auto answer =
+      resolver->resolve({"c.example.test", mxh::dns::RrType::A}, mxh::Deadline::after(5s), mxh::CancelToken());
+  BOOST_REQUIRE(answer.ok());
+  BOOST_REQUIRE_EQUAL(answer->rdata.size(), 1U);
+  BOOST_TEST(mxh::dns::decodeA(answer->rdata[0])->toString() == "198.51.100.1");
+  BOOST_TEST(server.answered() >= 3);
 }
 
 BOOST_AUTO_TEST_CASE(cancel_stops_waiting_promptly) {
