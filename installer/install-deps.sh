@@ -15,6 +15,7 @@ build_packages=(
 test_packages=(
   libboost-test-dev
   nsd ldnsutils dnsutils iproute2          # the DNS test world (tests/world)
+  postfix nftables openssl                 # the SMTP test world: real MTAs, a black hole, a test CA
   python3 python3-pytest python3-jsonschema
   clang clang-format libclang-rt-14-dev      # formatting check; libFuzzer and sanitizer runtimes
 )
@@ -38,10 +39,31 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
+# Postfix must not ask questions, and must not be set up as this machine's mail system: the
+# tests run their own instances with their own configuration (tests/world/world.sh).
+if [[ " ${missing[*]} " == *" postfix "* ]]; then
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+fi
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 
 # NSD's Debian package starts a system-wide nsd; the tests run their own, so stop that one.
 if [[ " ${missing[*]} " == *" nsd "* ]] && command -v systemctl >/dev/null 2>&1; then
   $sudo systemctl disable --now nsd >/dev/null 2>&1 || true
+fi
+
+# The same for Postfix ("No configuration" normally keeps it from starting, but a machine may
+# have had a configuration before). Stop only the system instance (/etc/postfix), by its pid.
+if [[ " ${missing[*]} " == *" postfix "* ]]; then
+  if command -v systemctl >/dev/null 2>&1; then
+    $sudo systemctl disable --now postfix >/dev/null 2>&1 || true
+  fi
+  pidfile="$(postconf -h queue_directory 2>/dev/null || echo /var/spool/postfix)/pid/master.pid"
+  if [ -r "$pidfile" ]; then
+    pid="$(tr -dc '0-9' < "$pidfile")"
+    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = master ]; then
+      echo "install-deps: stopping the system-wide postfix (pid $pid)"
+      $sudo postfix stop >/dev/null 2>&1 || $sudo kill -TERM "$pid" 2>/dev/null || true
+    fi
+  fi
 fi

@@ -49,10 +49,13 @@ def _read_env_file(path: pathlib.Path) -> dict[str, str]:
 
 
 class World:
-    def __init__(self, state: pathlib.Path, netns: str, trust_anchor: pathlib.Path):
+    def __init__(self, state: pathlib.Path, netns: str, trust_anchor: pathlib.Path,
+                 ca_file: pathlib.Path | None = None):
         self.state = state
         self.netns = netns
         self.trust_anchor = trust_anchor
+        # the SMTP world's test CA (tests/world/world.sh writes STATE/ca.pem)
+        self.ca_file = ca_file or state / "ca.pem"
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +85,8 @@ def world():
         if "ns.test." not in probe.stdout:
             pytest.fail(f"the test world (namespace {netns}, state {state}) does not answer: "
                         f"{probe.stdout!r} {probe.stderr!r}")
-        yield World(state, netns, ta)
+        ca = pathlib.Path(env_file.get("MXH_CA_FILE") or state / "ca.pem")
+        yield World(state, netns, ta, ca)
     finally:
         if own:
             proc = subprocess.run([str(WORLD_SH), "down", str(state)], capture_output=True,
@@ -201,6 +205,22 @@ class Mxhealth:
                 raise AssertionError(f"{exc}\n{result.describe()}") from None
         self._cache[key] = result
         return result
+
+    def prefetch(self, calls: list[tuple[tuple, dict]], workers: int = 6) -> None:
+        """Run several check() calls at the same time (each is cached, so the
+        tests that make the same call later get the result at once). Errors are
+        ignored here: the test that makes the call runs it again and reports."""
+        import concurrent.futures
+
+        def one(call):
+            args, kwargs = call
+            try:
+                self.check(*args, **kwargs)
+            except Exception:  # noqa: BLE001 -- the test itself will report it
+                pass
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(one, calls))
 
     def report(self, target: str, *extra: str, **kwargs) -> dict:
         """Like check(), but insists on a JSON report and returns it."""

@@ -10,6 +10,7 @@ machine.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import ipaddress
 import json
 import re
@@ -30,12 +31,33 @@ TOP_LEVEL_FIELDS = {
     "smtp_probe_enabled", "any_smtp_ok", "all_tls_ok", "issues", "findings",
     "null_mx", "implicit_mx", "dnssec", "resolver",
 }
-MX_FIELDS = {"priority", "host", "ips", "reachable", "error", "smtp_probe",
+MX_FIELDS = {"priority", "host", "ips", "reachable", "error", "smtp_probe", "smtp_probes",
              "implicit", "cname", "addresses"}
 ADDRESS_FIELDS = {"ip", "version", "public", "range"}
 FINDING_FIELDS = {"code", "severity", "message", "host", "ip", "reference"}
 DNSSEC_FIELDS = {"name", "type", "status", "why"}
 RESOLVER_FIELDS = {"mode", "servers", "dnssec_validation", "trust_anchor", "note"}
+
+# The SMTP probe (issue 3)
+PROBE_FIELDS = {"ip", "port", "probe_kind", "status", "tcp_connected", "greeting",
+                "supports_starttls", "tls_negotiated", "capabilities", "capabilities_after_tls",
+                "extensions", "helo_fallback", "plaintext_after_starttls", "error", "reply_code",
+                "duration_ms", "timings", "tls"}
+PROBE_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "deferred",
+                  "greeting_timeout", "connect_timeout", "refused", "reset", "protocol_error",
+                  "timeout", "skipped"}
+PROBE_KINDS = {25: "relay", 587: "submission", 465: "smtps"}
+EXTENSION_FIELDS = {"size", "auth", "starttls", "pipelining", "eightbitmime", "smtputf8",
+                    "chunking", "dsn", "enhancedstatuscodes", "requiretls"}
+TIMING_FIELDS = {"connect_ms", "greeting_ms", "ehlo_ms", "tls_ms"}
+TLS_FIELDS = {"version", "cipher", "key_exchange", "certificate", "chain_verified",
+              "verify_error", "hostname_match"}
+CERT_FIELDS = {"subject", "sans", "issuer", "not_before", "not_after", "days_left", "key_type",
+               "key_bits", "signature_algorithm"}
+# statuses that can only happen after the TCP connection was established
+CONNECTED_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "deferred",
+                      "greeting_timeout", "protocol_error", "timeout"}
+UNCONNECTED_STATUSES = {"connect_timeout", "refused", "skipped"}
 
 CHECKED_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 CODE_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
@@ -241,7 +263,11 @@ def check_invariants(report: dict, returncode: int, target: str, *,
         elif host != ".":
             assert isinstance(r["error"], str) and r["error"], \
                 f"unresolvable host {host} without error text"
-        assert r["smtp_probe"] is None
+        if smtp_disabled or report["smtp_probe_enabled"] is False:
+            assert r["smtp_probe"] is None, f"smtp_probe without probing: {r['smtp_probe']}"
+            assert r.get("smtp_probes") == [], f"smtp_probes without probing: {r.get('smtp_probes')}"
+        else:
+            check_record_probes(r)
         assert isinstance(r["implicit"], bool)
         assert r["cname"] is None or (isinstance(r["cname"], str) and not r["cname"].endswith("."))
 
@@ -261,12 +287,14 @@ def check_invariants(report: dict, returncode: int, target: str, *,
     else:
         assert not any(r["implicit"] for r in recs), "implicit record without implicit_mx"
 
-    # SMTP (no probe in this version / with --no-smtp)
+    # SMTP
     if smtp_disabled:
         assert report["smtp_probe_enabled"] is False
     if report["smtp_probe_enabled"] is False:
         assert report["any_smtp_ok"] is False
         assert report["all_tls_ok"] is None
+    else:
+        check_smtp_summary(report)
 
     # DNSSEC
     for e in report["dnssec"]:
@@ -287,6 +315,190 @@ def check_invariants(report: dict, returncode: int, target: str, *,
         assert all(e["status"] == "unvalidated" for e in report["dnssec"])
     for f in findings(report, code="dnssec.bogus"):
         assert f["severity"] == "error"
+
+
+# --------------------------------------------------------------------------
+# The SMTP probe: rules for every probe (docs/report.md, CONTRACT-issue3)
+# --------------------------------------------------------------------------
+
+def _int_or_none(v: Any) -> bool:
+    return v is None or (_is_int(v) and v >= 0)
+
+
+def check_probe(p: dict, ips: list[str]) -> None:
+    """The rules every Probe object satisfies (docs/report.md, "Probe")."""
+    where = f"probe {p.get('ip')}:{p.get('port')}"
+    assert isinstance(p, dict) and set(p) == PROBE_FIELDS, (
+        f"{where}: fields differ: missing {PROBE_FIELDS - set(p)}, extra {set(p) - PROBE_FIELDS}")
+    assert p["ip"] in ips, f"{where}: ip not one of the host's addresses {ips}"
+    assert _is_int(p["port"]) and 0 < p["port"] < 65536, where
+    assert p["probe_kind"] == PROBE_KINDS.get(p["port"], "relay"), \
+        f"{where}: probe_kind {p['probe_kind']}"
+    status = p["status"]
+    assert status in PROBE_STATUSES, f"{where}: unknown status {status!r}"
+    for key in ("tcp_connected", "supports_starttls", "tls_negotiated", "helo_fallback",
+                "plaintext_after_starttls"):
+        assert isinstance(p[key], bool), f"{where}: {key} = {p[key]!r}"
+    if status in CONNECTED_STATUSES:
+        assert p["tcp_connected"] is True, f"{where}: status {status} but tcp_connected false"
+    if status in UNCONNECTED_STATUSES:
+        assert p["tcp_connected"] is False, f"{where}: status {status} but tcp_connected true"
+    if not p["tcp_connected"]:
+        # nothing was said: every conversation field is empty
+        assert status in UNCONNECTED_STATUSES | {"reset"}, f"{where}: {status} without connection"
+        assert p["greeting"] is None and p["tls"] is None and p["capabilities"] == [], where
+        assert p["reply_code"] is None and not p["supports_starttls"] and not p["helo_fallback"]
+    if status == "ok":
+        assert p["tls_negotiated"] is True, f"{where}: status ok without TLS"
+        assert p["greeting"] is not None and p["reply_code"] is not None, where
+    # tls is the negotiated session: an object exactly when TLS was negotiated
+    assert (p["tls"] is not None) == p["tls_negotiated"], \
+        f"{where}: tls_negotiated {p['tls_negotiated']} but tls = {p['tls']!r}"
+    if p["probe_kind"] == "smtps":
+        assert p["supports_starttls"] is False, f"{where}: supports_starttls on implicit TLS"
+        assert p["capabilities_after_tls"] == [], f"{where}: capabilities_after_tls on smtps"
+        assert p["plaintext_after_starttls"] is False
+    elif not p["tls_negotiated"]:
+        assert p["capabilities_after_tls"] == [], \
+            f"{where}: capabilities_after_tls without TLS: {p['capabilities_after_tls']}"
+    assert p["greeting"] is None or (isinstance(p["greeting"], str) and p["greeting"]), where
+    for key in ("capabilities", "capabilities_after_tls"):
+        assert isinstance(p[key], list) and all(isinstance(c, str) and c for c in p[key]), \
+            f"{where}: {key} = {p[key]!r}"
+    if p["supports_starttls"]:
+        assert any(c.upper() == "STARTTLS" for c in p["capabilities"]), \
+            f"{where}: supports_starttls but no STARTTLS in {p['capabilities']}"
+    if p["helo_fallback"]:
+        assert p["capabilities"] == [], f"{where}: HELO has no capabilities"
+        assert p["supports_starttls"] is False, f"{where}: STARTTLS after HELO"
+    ext = p["extensions"]
+    assert isinstance(ext, dict) and set(ext) == EXTENSION_FIELDS, f"{where}: extensions {ext}"
+    assert ext["size"] is None or (_is_int(ext["size"]) and ext["size"] >= 0)
+    assert isinstance(ext["auth"], list) and all(isinstance(a, str) for a in ext["auth"])
+    for key in EXTENSION_FIELDS - {"size", "auth"}:
+        assert isinstance(ext[key], bool), f"{where}: extensions.{key} = {ext[key]!r}"
+    if not p["capabilities"] and not p["capabilities_after_tls"]:
+        # no EHLO succeeded: nothing to parse
+        assert ext["size"] is None and ext["auth"] == [] and not any(
+            ext[k] for k in EXTENSION_FIELDS - {"size", "auth"}), f"{where}: extensions {ext}"
+    if status in ("ok", "no_starttls"):
+        assert p["error"] is None, f"{where}: status {status} with error {p['error']!r}"
+    elif status != "skipped":
+        assert isinstance(p["error"], str) and p["error"], \
+            f"{where}: status {status} without an error sentence"
+    assert p["error"] is None or isinstance(p["error"], str)
+    assert p["reply_code"] is None or (_is_int(p["reply_code"]) and 200 <= p["reply_code"] <= 599), \
+        f"{where}: reply_code {p['reply_code']!r}"
+    assert _is_int(p["duration_ms"]) and p["duration_ms"] >= 0
+    t = p["timings"]
+    assert isinstance(t, dict) and set(t) == TIMING_FIELDS, f"{where}: timings {t}"
+    assert all(_int_or_none(t[k]) for k in TIMING_FIELDS), f"{where}: timings {t}"
+    assert (t["connect_ms"] is not None) == p["tcp_connected"], \
+        f"{where}: connect_ms {t['connect_ms']} but tcp_connected {p['tcp_connected']}"
+    if p["tls_negotiated"]:
+        assert t["tls_ms"] is not None, f"{where}: TLS without tls_ms"
+    if p["greeting"] is not None and p["greeting"].startswith("220"):
+        assert t["greeting_ms"] is not None, f"{where}: greeting without greeting_ms"
+    if p["tls"] is not None:
+        check_tls(p["tls"], where)
+
+
+def check_tls(tls: dict, where: str) -> None:
+    assert set(tls) == TLS_FIELDS, f"{where}: tls fields {sorted(tls)}"
+    assert isinstance(tls["version"], str) and tls["version"].startswith("TLSv"), \
+        f"{where}: tls.version {tls['version']!r}"
+    assert isinstance(tls["cipher"], str) and tls["cipher"], f"{where}: tls.cipher"
+    assert tls["key_exchange"] is None or (isinstance(tls["key_exchange"], str) and tls["key_exchange"])
+    assert isinstance(tls["chain_verified"], bool) and isinstance(tls["hostname_match"], bool)
+    assert tls["verify_error"] is None or (isinstance(tls["verify_error"], str) and tls["verify_error"])
+    assert (tls["verify_error"] is None) == tls["chain_verified"], \
+        f"{where}: chain_verified {tls['chain_verified']} but verify_error {tls['verify_error']!r}"
+    cert = tls["certificate"]
+    if cert is not None:
+        assert set(cert) == CERT_FIELDS, f"{where}: certificate fields {sorted(cert)}"
+        for key in ("subject", "issuer", "key_type", "signature_algorithm"):
+            assert isinstance(cert[key], str), f"{where}: certificate.{key} = {cert[key]!r}"
+        assert isinstance(cert["sans"], list) and all(isinstance(n, str) for n in cert["sans"])
+        assert _is_int(cert["days_left"]), f"{where}: days_left {cert['days_left']!r}"
+        assert _is_int(cert["key_bits"]) and cert["key_bits"] > 0
+        for key in ("not_before", "not_after"):
+            assert isinstance(cert[key], str) and re.match(
+                r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", cert[key]), \
+                f"{where}: certificate.{key} {cert[key]!r} not RFC 3339"
+        assert parse_time(cert["not_before"]) < parse_time(cert["not_after"]), \
+            f"{where}: not_before {cert['not_before']} is not before not_after {cert['not_after']}"
+
+
+def parse_time(text: str) -> datetime.datetime:
+    """RFC 3339 -> aware datetime."""
+    text = text.replace("z", "Z").replace("t", "T")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    return datetime.datetime.fromisoformat(text)
+
+
+def probe_rank(p: dict) -> tuple:
+    return (p["status"] == "ok", p["tls_negotiated"], p["tcp_connected"])
+
+
+def expected_smtp_probe(probes: list[dict]) -> dict | None:
+    """The probe that stands for the host (docs/report.md, "Which probe is
+    smtp_probe"): if a port-25 probe connected, the best port-25 probe that
+    connected; otherwise the best of the probes that were not skipped; best =
+    status ok, then tls_negotiated, then tcp_connected, ties to the earlier
+    entry. None when every probe was skipped (or there is none)."""
+    pool = [p for p in probes if p["port"] == 25 and p["tcp_connected"]] \
+        or [p for p in probes if p["status"] != "skipped"]
+    if not pool:
+        return None
+    best = pool[0]
+    for p in pool[1:]:
+        if probe_rank(p) > probe_rank(best):
+            best = p
+    return best
+
+
+def check_record_probes(r: dict) -> None:
+    probes = r["smtp_probes"]
+    assert isinstance(probes, list), f"smtp_probes of {r['host']}: {probes!r}"
+    if not r["ips"]:
+        assert probes == [], f"{r['host']} has no address but probes {probes}"
+    for p in probes:
+        check_probe(p, r["ips"])
+    # ordered by address (as in ips), then by port in the order of --ports: the
+    # same port sequence for every address
+    pairs = [(p["ip"], p["port"]) for p in probes]
+    assert len(set(pairs)) == len(pairs), f"duplicate probes for {r['host']}: {pairs}"
+    idx = [r["ips"].index(ip) for ip, _ in pairs]
+    assert idx == sorted(idx), f"smtp_probes of {r['host']} not ordered by address: {pairs}"
+    per_ip = {}
+    for ip, port in pairs:
+        per_ip.setdefault(ip, []).append(port)
+    seqs = {tuple(v) for v in per_ip.values()}
+    assert len(seqs) <= 1, f"smtp_probes of {r['host']}: different ports per address {per_ip}"
+    want = expected_smtp_probe(probes)
+    assert r["smtp_probe"] == want, (
+        f"smtp_probe of {r['host']} is "
+        f"{None if r['smtp_probe'] is None else (r['smtp_probe']['ip'], r['smtp_probe']['port'])}, "
+        f"expected {None if want is None else (want['ip'], want['port'])} "
+        f"(of {[(p['ip'], p['port'], p['status']) for p in probes]})")
+
+
+def check_smtp_summary(report: dict) -> None:
+    """any_smtp_ok and all_tls_ok follow from the probes."""
+    recs = [r for r in report["mx_records"] if r["host"] != "."]
+    probes = [p for r in recs for p in r["smtp_probes"]]
+    assert report["any_smtp_ok"] == any(p["status"] == "ok" for p in probes), \
+        f"any_smtp_ok {report['any_smtp_ok']} but probes {[(p['ip'], p['port'], p['status']) for p in probes]}"
+    probed = [r for r in recs if any(p["status"] != "skipped" for p in r["smtp_probes"])]
+    if not probed:
+        assert report["all_tls_ok"] is None, f"all_tls_ok {report['all_tls_ok']} with no probed MX"
+    else:
+        want = all(any(p["tls_negotiated"] for p in r["smtp_probes"]) for r in probed)
+        assert report["all_tls_ok"] is want, (
+            f"all_tls_ok {report['all_tls_ok']}, expected {want}: "
+            + str({r["host"]: [(p["port"], p["tls_negotiated"]) for p in r["smtp_probes"]]
+                   for r in probed}))
 
 
 def assert_problems(report: dict, expected: Iterable[str]) -> None:

@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# The mxhealth DNS test world: an authoritative NSD serving a DNSSEC-signed
-# zone "test." (plus an unsigned and a bogus child) inside a private network
+# The mxhealth test world: an authoritative NSD serving a DNSSEC-signed
+# zone "test." (plus an unsigned and a bogus child), and the SMTP world: two
+# real Postfix instances, a scriptable misbehaving SMTP server (badsmtp.py),
+# a throwaway test CA and nftables rules -- all inside a private network
 # namespace.  See tests/world/README.md.
 #
 #   world.sh up STATE_DIR     (re)create the world, state and keys in STATE_DIR
-#   world.sh down STATE_DIR   stop NSD, delete the namespace
+#   world.sh down STATE_DIR   stop every server, delete the namespace
 #
 # Environment: MXH_NETNS  name of the network namespace (default "mxhw").
 # Needs root, nsd, ldnsutils (ldns-keygen, ldns-signzone, ldns-key2ds),
-# dnsutils (dig) and iproute2.
+# dnsutils (dig), iproute2, openssl, postfix, nftables, bsdutils (script)
+# and /usr/bin/python3.
 #
-# No traffic ever leaves the namespace: it only has a loopback interface.
+# No traffic ever leaves the namespace: it only has a loopback interface, and
+# every server address is on that interface.
 set -euo pipefail
 
 NS="${MXH_NETNS:-mxhw}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ZONES_SRC="$HERE/zones"
+BADSMTP="$HERE/badsmtp.py"
+PYTHON=/usr/bin/python3
+
+# --- the SMTP world's addresses (they must match zones/test.zone) ------------
+PF1_NAME=mx1.smtp.test
+PF1_ADDRS=(198.51.100.25 2001:db8:25::25)
+PF2_NAME=mx2.smtp.test
+PORT25BLOCKED_ADDR=198.51.100.125          # mx.port25blocked.bad.test, served by Postfix mx2
+PF2_ADDRS=(203.0.113.25 2001:db8:26::25 "$PORT25BLOCKED_ADDR")
+REFUSED_ADDR=203.0.113.119                 # mx.refused.bad.test: nothing listens
+BLACKHOLE_ADDR=203.0.113.120               # mx.blackhole.bad.test: nftables drops all TCP
+POSTFIX_PORTS=(25 587 465)
 
 die() { echo "world.sh: error: $*" >&2; exit 1; }
 log() { echo "world.sh: $*" >&2; }
@@ -40,37 +56,100 @@ is_nsd() {
     [[ "$comm" == nsd* ]]
 }
 
+# True if PID is gone (a zombie counts as gone: it only waits to be reaped).
+pid_gone() {
+    local pid="$1" state
+    kill -0 "$pid" 2>/dev/null || return 0
+    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 0
+    [[ -z "$state" || "$state" == Z ]]
+}
+
 # Wait (bounded) until PID is gone.  Returns 1 if it is still there.
 wait_gone() {
     local pid="$1" tries="$2"
     while (( tries-- > 0 )); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        pid_gone "$pid" && return 0
         sleep 0.1
     done
-    ! kill -0 "$pid" 2>/dev/null
+    pid_gone "$pid"
 }
 
-# Stop one nsd (main) process and its process group (setsid made it a
-# group leader; the group only holds NSD's own children).
-stop_nsd() {
-    local pid="$1"
-    is_nsd "$pid" || return 0
-    log "stopping nsd (pid $pid)"
+# Stop one daemon that is the leader of its own process group (setsid), and
+# whatever is left in that group (the group only holds the daemon's children).
+stop_daemon() {
+    local pid="$1" label="$2"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+    pid_gone "$pid" && return 0
+    log "stopping $label (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     if ! wait_gone "$pid" 100; then
-        log "nsd (pid $pid) ignored SIGTERM, sending SIGKILL"
+        log "$label (pid $pid) ignored SIGTERM, sending SIGKILL"
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        wait_gone "$pid" 50 || die "could not stop nsd (pid $pid)"
+        wait_gone "$pid" 50 || die "could not stop $label (pid $pid)"
     fi
-    # NSD's children (xfrd, server) normally exit with the parent.
+    # children normally exit with (or right after) their parent
+    local tries=30
+    while (( tries-- > 0 )) && pgrep -g "$pid" >/dev/null 2>&1; do
+        sleep 0.1
+    done
     if pgrep -g "$pid" >/dev/null 2>&1; then
+        log "$label (pid $pid): killing what is left of its process group"
         kill -KILL -- "-$pid" 2>/dev/null || true
         sleep 0.2
     fi
 }
 
+# Stop one nsd (main) process and its process group (setsid made it a
+# group leader; the group only holds NSD's own children).
+stop_nsd() {
+    is_nsd "$1" || return 0
+    stop_daemon "$1" nsd
+}
+
+# True if PID is a Postfix master; with a second argument, the master of the
+# instance whose configuration directory is DIR (postfix -c DIR puts
+# MAIL_CONFIG=DIR into the master's environment).
+is_postfix_master() {
+    local pid="$1" dir="${2:-}" comm
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    comm="$(cat "/proc/$pid/comm" 2>/dev/null)" || return 1
+    [[ "$comm" == master ]] || return 1
+    [[ -z "$dir" ]] && return 0
+    { tr '\0' '\n' < "/proc/$pid/environ"; } 2>/dev/null | grep -qxF "MAIL_CONFIG=$dir"
+}
+
+# True if PID is a badsmtp.py server.
+is_badsmtp() {
+    local pid="$1"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q 'badsmtp\.py'
+}
+
+# A Postfix daemon (a child of some master; they all run as user postfix).
+is_postfix_child() {
+    local pid="$1" comm
+    comm="$(cat "/proc/$pid/comm" 2>/dev/null)" || return 1
+    case "$comm" in
+        smtpd|qmgr|tlsmgr|postlogd|anvil|cleanup|trivial-rewrite|proxymap|bounce|discard|error|scache|pickup|showq) ;;
+        *) return 1 ;;
+    esac
+    [[ "$(stat -c %U "/proc/$pid" 2>/dev/null)" == postfix ]]
+}
+
 do_down() {
-    local state="$1" pid
+    local state="$1" pid f dir
+    # the SMTP world: badsmtp.py, then the Postfix instances
+    if [[ -f "$state/badsmtp.pid" ]]; then
+        pid="$(cat "$state/badsmtp.pid" 2>/dev/null || true)"
+        if is_badsmtp "$pid"; then stop_daemon "$pid" badsmtp.py; fi
+        rm -f "$state/badsmtp.pid" "$state/badsmtp.ready"
+    fi
+    for f in "$state"/postfix/*/queue/pid/master.pid; do
+        [[ -f "$f" ]] || continue
+        dir="${f%/queue/pid/master.pid}/etc"
+        pid="$(tr -dc '0-9' < "$f" 2>/dev/null || true)"
+        if is_postfix_master "$pid" "$dir"; then stop_daemon "$pid" "postfix master of $dir"; fi
+    done
     if [[ -f "$state/nsd.pid.world" ]]; then
         pid="$(cat "$state/nsd.pid.world" 2>/dev/null || true)"
         stop_nsd "$pid"
@@ -78,12 +157,30 @@ do_down() {
     fi
     if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$NS"; then
         # Left-overs of an earlier world (e.g. another STATE_DIR) in OUR
-        # namespace: stop any nsd still running in it, by pid.
+        # namespace: stop our kinds of servers still running in it, by pid.
         for pid in $(ip netns pids "$NS" 2>/dev/null || true); do
+            pid_gone "$pid" && continue
             if is_nsd "$pid"; then
                 stop_nsd "$pid"
+            elif is_postfix_master "$pid"; then
+                stop_daemon "$pid" "postfix master"
+            elif is_badsmtp "$pid"; then
+                stop_daemon "$pid" badsmtp.py
             fi
         done
+        # Postfix daemons whose master is gone
+        for pid in $(ip netns pids "$NS" 2>/dev/null || true); do
+            pid_gone "$pid" && continue
+            if is_postfix_child "$pid"; then
+                log "killing orphaned postfix daemon $(cat "/proc/$pid/comm" 2>/dev/null) (pid $pid)"
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+        done
+        for pid in $(ip netns pids "$NS" 2>/dev/null || true); do
+            pid_gone "$pid" && continue
+            log "warning: process $pid ($({ tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-80)) still runs in namespace $NS; not ours to stop"
+        done
+        # the addresses on lo and the nftables rules go with the namespace
         ip netns del "$NS" 2>/dev/null || true
         ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$NS" \
             && die "could not delete network namespace $NS"
@@ -108,13 +205,361 @@ sign() {  # sign ZONEFILE ORIGIN OUT KEYBASE...
         || die "ldns-signzone failed for $origin"
 }
 
+# ---------------------------------------------------------------------------
+# The SMTP world
+# ---------------------------------------------------------------------------
+
+# "NAME ADDRESS CERT" for every scenario of badsmtp.py (its table is the
+# single source of the scenarios).
+BAD_SCENARIOS=()
+read_scenarios() {
+    local line
+    BAD_SCENARIOS=()
+    while IFS= read -r line; do
+        [[ -n "$line" ]] && BAD_SCENARIOS+=("$line")
+    done < <("$PYTHON" "$BADSMTP" --list) || die "badsmtp.py --list failed"
+    (( ${#BAD_SCENARIOS[@]} > 0 )) || die "badsmtp.py --list printed no scenario"
+}
+
+# zone_has OWNER TYPE VALUE: the template of test. has this record.
+zone_has() {
+    awk -v o="$1" -v t="$2" -v v="$3" \
+        '$1 == o && $2 == "IN" && $3 == t && $4 == v { found = 1 } END { exit !found }' \
+        "$ZONES_SRC/test.zone"
+}
+
+# The addresses in world.sh / badsmtp.py and the zone must agree: a typo
+# would silently turn a scenario into "no route".
+check_zone_addresses() {
+    local a entry name addr cert
+    for a in "${PF1_ADDRS[@]}"; do
+        zone_has mx1.smtp "$([[ $a == *:* ]] && echo AAAA || echo A)" "$a" \
+            || die "zones/test.zone: mx1.smtp has no address $a"
+    done
+    for a in "${PF2_ADDRS[@]:0:2}"; do
+        zone_has mx2.smtp "$([[ $a == *:* ]] && echo AAAA || echo A)" "$a" \
+            || die "zones/test.zone: mx2.smtp has no address $a"
+    done
+    zone_has mx.port25blocked.bad A "$PORT25BLOCKED_ADDR" || die "zones/test.zone: mx.port25blocked.bad"
+    zone_has mx.refused.bad A "$REFUSED_ADDR" || die "zones/test.zone: mx.refused.bad"
+    zone_has mx.blackhole.bad A "$BLACKHOLE_ADDR" || die "zones/test.zone: mx.blackhole.bad"
+    for entry in "${BAD_SCENARIOS[@]}"; do
+        read -r name addr cert <<<"$entry"
+        zone_has "mx.$name.bad" A "$addr" \
+            || die "zones/test.zone has no 'mx.$name.bad IN A $addr' (badsmtp.py scenario $name)"
+        zone_has "$name.bad" MX 10 || die "zones/test.zone has no 'MX 10' for $name.bad"
+    done
+}
+
+# Every address of the SMTP world, one per line.
+smtp_addresses() {
+    local entry name addr cert
+    printf '%s\n' "${PF1_ADDRS[@]}" "${PF2_ADDRS[@]}" "$REFUSED_ADDR" "$BLACKHOLE_ADDR"
+    for entry in "${BAD_SCENARIOS[@]}"; do
+        read -r name addr cert <<<"$entry"
+        echo "$addr"
+    done
+}
+
+# --- the test CA and the server certificates --------------------------------
+# openssl time format for "now + DAYS days"
+odate() { date -u -d "@$(( NOW + $1 * 86400 ))" +%Y%m%d%H%M%SZ; }
+
+# leaf NAME KEYTYPE(ec|rsa) FROM_DAYS TO_DAYS DNS_NAME...  (first name is the CN)
+leaf() {
+    local tls="$1" name="$2" ktype="$3" from="$4" to="$5"; shift 5
+    local san="" n
+    for n in "$@"; do san+="${san:+,}DNS:$n"; done
+    genkey "$tls/$name.key" "$ktype"
+    openssl req -new -config "$tls/openssl.cnf" -key "$tls/$name.key" -subj "/CN=$1" \
+        -out "$tls/$name.csr" 2>>"$tls/openssl.log" || die "openssl req failed for $name"
+    MXH_SAN="$san" openssl ca -batch -config "$tls/openssl.cnf" -notext -extensions v3_leaf \
+        -startdate "$(odate "$from")" -enddate "$(odate "$to")" \
+        -in "$tls/$name.csr" -out "$tls/$name.crt" >>"$tls/openssl.log" 2>&1 \
+        || { cat "$tls/openssl.log" >&2; die "openssl ca failed for $name"; }
+}
+
+genkey() {  # genkey FILE ec|rsa
+    if [[ "$2" == rsa ]]; then
+        openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>>"${1%/*}/openssl.log"
+    else
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>>"${1%/*}/openssl.log"
+    fi || die "openssl genpkey failed for $1"
+    chmod 600 "$1"
+}
+
+make_certs() {
+    local state="$1" tls="$1/tls" entry name addr cert good=()
+    rm -rf "$tls"
+    mkdir -p "$tls/newcerts"
+    : > "$tls/index.txt"
+    openssl rand -hex 8 > "$tls/serial"
+    NOW="$(date -u +%s)"
+    cat > "$tls/openssl.cnf" <<EOF
+# generated by tests/world/world.sh: the world's throwaway test CA
+MXH_SAN = DNS:unused.test
+[ req ]
+distinguished_name = dn
+prompt = no
+[ dn ]
+CN = unused
+[ ca ]
+default_ca = world_ca
+[ world_ca ]
+certificate = $tls/ca.pem
+private_key = $tls/ca.key
+database = $tls/index.txt
+new_certs_dir = $tls/newcerts
+serial = $tls/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+[ policy_any ]
+commonName = supplied
+[ v3_ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ v3_leaf ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = \${ENV::MXH_SAN}
+[ v3_self ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+subjectAltName = \${ENV::MXH_SAN}
+EOF
+    genkey "$tls/ca.key" ec
+    openssl req -x509 -new -config "$tls/openssl.cnf" -key "$tls/ca.key" -sha256 \
+        -subj "/O=mxhealth test world/CN=Test CA" -extensions v3_ca -days 365 \
+        -out "$tls/ca.pem" 2>>"$tls/openssl.log" || die "could not create the test CA"
+
+    # the Postfix instances: mx1 EC P-256, mx2 RSA 2048 (it also serves
+    # mx.port25blocked.bad.test); valid from yesterday for 91 days (89 or 90 days left)
+    leaf "$tls" mx1 ec -1 90 "$PF1_NAME"
+    leaf "$tls" mx2 rsa -1 90 "$PF2_NAME" mx.port25blocked.bad.test
+    # badsmtp.py: one certificate for every scenario with cert "good"
+    for entry in "${BAD_SCENARIOS[@]}"; do
+        read -r name addr cert <<<"$entry"
+        [[ "$cert" == good ]] && good+=("mx.$name.bad.test")
+    done
+    leaf "$tls" good ec -1 90 "${good[@]}"
+    leaf "$tls" expired ec -100 -10 mx.expired.bad.test
+    leaf "$tls" expiring ec -80 10 mx.expiring.bad.test
+    leaf "$tls" wrongname ec -1 90 mx.elsewhere.test
+    genkey "$tls/selfsigned.key" ec
+    MXH_SAN="DNS:mx.selfsigned.bad.test" openssl req -x509 -new -config "$tls/openssl.cnf" \
+        -key "$tls/selfsigned.key" -sha256 -subj "/CN=mx.selfsigned.bad.test" \
+        -extensions v3_self -days 90 -out "$tls/selfsigned.crt" 2>>"$tls/openssl.log" \
+        || die "could not create the self-signed certificate"
+    # every certificate badsmtp.py asks for must exist
+    for entry in "${BAD_SCENARIOS[@]}"; do
+        read -r name addr cert <<<"$entry"
+        [[ "$cert" == - || -s "$tls/$cert.crt" ]] || die "no certificate '$cert' for scenario $name"
+    done
+    cp "$tls/ca.pem" "$state/ca.pem"
+}
+
+# --- Postfix ------------------------------------------------------------------
+# setup_postfix STATE NAME HOSTNAME CERT ADDRESS...
+setup_postfix() {
+    local state="$1" name="$2" host="$3" cert="$4"; shift 4
+    local dir="$state/postfix/$name" a ifaces=""
+    for a in "$@"; do
+        [[ "$a" == *:* ]] && a="[$a]"
+        ifaces+="${ifaces:+, }$a"
+    done
+    mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
+    chown postfix:postfix "$dir/data"
+    chmod 700 "$dir/data"
+    : > "$state/postfix-$name.log"
+    cat > "$dir/etc/main.cf" <<EOF
+# generated by tests/world/world.sh -- Postfix instance $name ($host)
+# Accepts nothing for delivery: every transport is discard:.
+compatibility_level = 3.6
+config_directory = $dir/etc
+queue_directory = $dir/queue
+data_directory = $dir/data
+myhostname = $host
+mydomain = ${host#*.}
+myorigin = \$myhostname
+mydestination =
+relay_domains =
+relayhost =
+mynetworks = 127.0.0.0/8
+local_recipient_maps =
+alias_maps =
+alias_database =
+inet_interfaces = $ifaces
+inet_protocols = all
+local_transport = discard:
+default_transport = discard:
+relay_transport = discard:
+maillog_file = $state/postfix-$name.log
+maillog_file_prefixes = $state
+smtpd_banner = \$myhostname ESMTP
+smtpd_peername_lookup = no
+smtpd_tls_cert_file = $state/tls/$cert.crt
+smtpd_tls_key_file = $state/tls/$cert.key
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtpd_tls_session_cache_database =
+smtpd_relay_restrictions = reject
+biff = no
+EOF
+    cat > "$dir/etc/master.cf" <<'EOF'
+# generated by tests/world/world.sh -- no chroot anywhere
+# service  type  private unpriv  chroot  wakeup  maxproc command
+smtp       inet  n       -       n       -       -       smtpd
+submission inet  n       -       n       -       -       smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_tls_security_level=encrypt
+smtps      inet  n       -       n       -       -       smtpd
+  -o syslog_name=postfix/smtps
+  -o smtpd_tls_wrappermode=yes
+cleanup    unix  n       -       n       -       0       cleanup
+qmgr       unix  n       -       n       300     1       qmgr
+tlsmgr     unix  -       -       n       1000?   1       tlsmgr
+rewrite    unix  -       -       n       -       -       trivial-rewrite
+bounce     unix  -       -       n       -       0       bounce
+defer      unix  -       -       n       -       0       bounce
+trace      unix  -       -       n       -       0       bounce
+proxymap   unix  -       -       n       -       -       proxymap
+error      unix  -       -       n       -       -       error
+retry      unix  -       -       n       -       -       error
+discard    unix  -       -       n       -       -       discard
+anvil      unix  -       -       n       -       1       anvil
+scache     unix  -       -       n       -       1       scache
+postlog    unix-dgram n  -       n       -       1       postlogd
+EOF
+    # the master opens data_directory/master.lock as user postfix, and the
+    # daemons use the queue as postfix: the path must be searchable by it
+    setpriv --reuid=postfix --regid=postfix --clear-groups -- test -w "$dir/data" \
+        || die "user postfix cannot reach $dir/data: make the parent directories of $state searchable (chmod o+x)"
+}
+
+# start_postfix STATE NAME ADDRESS...: start it, wait until it listens
+start_postfix() {
+    local state="$1" name="$2"; shift 2
+    local dir="$state/postfix/$name" out="$state/postfix-$name.start" pid a port
+    # `postfix start` reports problems only on a terminal (and in the log):
+    # script(1) gives it one.  The master daemonizes itself (setsid).
+    if ! setsid -w ip netns exec "$NS" script -qec "postfix -c $(printf '%q' "$dir/etc") start" /dev/null \
+            >"$out" 2>&1 </dev/null; then
+        echo "---- $out ----" >&2; cat "$out" >&2 || true
+        echo "---- $state/postfix-$name.log ----" >&2; tail -n 20 "$state/postfix-$name.log" >&2 || true
+        die "postfix instance $name did not start"
+    fi
+    pid="$(tr -dc '0-9' < "$dir/queue/pid/master.pid" 2>/dev/null || true)"
+    is_postfix_master "$pid" "$dir/etc" || die "postfix instance $name: no master process (pid '$pid')"
+    for a in "$@"; do
+        for port in "${POSTFIX_PORTS[@]}"; do
+            listens "$a" "$port" || die "postfix instance $name does not listen on $a port $port"
+        done
+    done
+}
+
+# listens ADDRESS PORT: a TCP listener exists in the namespace (waits up to 3 s)
+listens() {
+    local a="$1" port="$2" want tries=30
+    if [[ "$a" == *:* ]]; then want="[$a]:$port"; else want="$a:$port"; fi
+    while (( tries-- > 0 )); do
+        ip netns exec "$NS" ss -Hltn 2>/dev/null | awk '{print $4}' | grep -qxF "$want" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# --- badsmtp.py -----------------------------------------------------------------
+start_badsmtp() {
+    local state="$1" pid entry name addr cert
+    rm -f "$state/badsmtp.ready" "$state/badsmtp.log"
+    setsid ip netns exec "$NS" "$PYTHON" "$BADSMTP" --tls-dir "$state/tls" \
+        --log "$state/badsmtp.log" --ready "$state/badsmtp.ready" \
+        >"$state/badsmtp.stdout" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" > "$state/badsmtp.pid"
+    local deadline=$(( SECONDS + 10 ))
+    while [[ ! -f "$state/badsmtp.ready" ]] && (( SECONDS < deadline )) && ! pid_gone "$pid"; do
+        sleep 0.1
+    done
+    if [[ ! -f "$state/badsmtp.ready" ]]; then
+        echo "---- $state/badsmtp.stdout ----" >&2; cat "$state/badsmtp.stdout" >&2 || true
+        die "badsmtp.py did not come up"
+    fi
+    for entry in "${BAD_SCENARIOS[@]}"; do
+        read -r name addr cert <<<"$entry"
+        listens "$addr" 25 || die "badsmtp.py does not listen on $addr port 25 ($name)"
+    done
+}
+
+# --- addresses and nftables -----------------------------------------------------
+setup_smtp_network() {
+    local state="$1" a
+    while IFS= read -r a; do
+        if [[ "$a" == *:* ]]; then
+            ip -n "$NS" addr add "$a/128" dev lo nodad || die "could not add $a to lo in $NS"
+        else
+            ip -n "$NS" addr add "$a/32" dev lo || die "could not add $a to lo in $NS"
+        fi
+    done < <(smtp_addresses)
+    cat > "$state/nftables.conf" <<EOF
+# generated by tests/world/world.sh -- loaded inside the namespace $NS only
+table inet mxh_world {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        # mx.blackhole.bad.test: a host that never answers (connect timeout)
+        ip daddr $BLACKHOLE_ADDR meta l4proto tcp drop
+        # mx.port25blocked.bad.test: only port 25 is dropped; 587 and 465 work
+        ip daddr $PORT25BLOCKED_ADDR tcp dport 25 drop
+    }
+}
+EOF
+    ip netns exec "$NS" nft -f "$state/nftables.conf" || die "nft rejected $state/nftables.conf"
+}
+
+# EXIT trap while `up` runs: a failed `up` leaves nothing running.
+UP_STATE=""
+up_exit() {
+    local rc=$?
+    if [[ -n "$UP_STATE" ]]; then
+        trap - EXIT
+        set +e
+        echo "world.sh: error: 'up' failed (exit $rc); tearing the partial world down" >&2
+        do_down "$UP_STATE"
+        exit $(( rc == 0 ? 1 : rc ))
+    fi
+}
+
 do_up() {
     local state="$1"
-    need ip nsd ldns-keygen ldns-signzone ldns-key2ds dig setsid
+    need ip nsd ldns-keygen ldns-signzone ldns-key2ds dig setsid openssl postfix nft script ss setpriv
+    [[ -x "$PYTHON" ]] || die "$PYTHON not found"
     [[ "$(id -u)" == 0 ]] || die "must run as root (network namespaces, port 53)"
     [[ -d "$ZONES_SRC" ]] || die "zone templates not found in $ZONES_SRC"
+    id postfix >/dev/null 2>&1 || die "user postfix missing (is the postfix package installed?)"
 
     do_down "$state"
+    UP_STATE="$state"
+    trap up_exit EXIT
+
+    # --- the SMTP world's files: scenarios, test CA, certificates, Postfix ---
+    read_scenarios
+    check_zone_addresses
+    # Postfix (user postfix) must be able to reach its queue and data directory
+    chmod o+x "$state"
+    make_certs "$state"
+    rm -rf "$state/postfix"
+    rm -f "$state"/postfix-*.log "$state"/postfix-*.start "$state/nftables.conf"
+    setup_postfix "$state" mx1 "$PF1_NAME" mx1 "${PF1_ADDRS[@]}"
+    setup_postfix "$state" mx2 "$PF2_NAME" mx2 "${PF2_ADDRS[@]}"
 
     local keys="$state/keys" zones="$state/zones"
     rm -rf "$keys" "$zones"
@@ -220,6 +665,10 @@ EOF
         sleep 0.1
     done
 
+    # the SMTP hosts' addresses on lo (before any server binds to them), and
+    # the nftables rules of the black hole and the port-25 block
+    setup_smtp_network "$state"
+
     # --- start NSD -------------------------------------------------------------
     # setsid: own session and process group (no controlling terminal). This
     # script has no job control, so the background child is not a group
@@ -253,12 +702,20 @@ EOF
     ip netns exec "$NS" dig +short +time=1 +tries=2 @::1 SOA test. | grep -q 'ns.test.' \
         || { do_down "$state" || true; die "NSD does not answer on ::1 in namespace $NS"; }
 
+    # --- the SMTP servers ---------------------------------------------------------
+    start_postfix "$state" mx1 "${PF1_ADDRS[@]}"
+    start_postfix "$state" mx2 "${PF2_ADDRS[@]}"
+    start_badsmtp "$state"
+
     cat > "$state/env" <<EOF
 MXH_NETNS=$NS
 MXH_TRUST_ANCHOR=$state/test.ta
 MXH_WORLD_STATE=$state
+MXH_CA_FILE=$state/ca.pem
 EOF
-    log "world is up: namespace $NS, nsd pid $pid, trust anchor $state/test.ta"
+    UP_STATE=""
+    trap - EXIT
+    log "world is up: namespace $NS, nsd pid $pid, trust anchor $state/test.ta, test CA $state/ca.pem"
 }
 
 [[ $# -eq 2 ]] || usage

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "smtp/probe.h"
 
 namespace mxh::checks {
 
@@ -15,8 +16,12 @@ struct CheckOptions {
   std::optional<std::string> trustAnchor;  // --trust-anchor; nullopt: the system's root key
   std::string resolvConfPath = "/etc/resolv.conf";
   bool allowPrivate = false;  // --allow-private: non-public addresses may be contacted
-  bool smtpProbe = true;      // --no-smtp turns it off (the probe arrives with issue 3)
+  bool smtpProbe = true;      // --no-smtp turns it off
   std::chrono::milliseconds timeout = limits::kDefaultCheckTimeout;
+  std::vector<std::uint16_t> ports = {25, 587, 465};  // --ports
+  std::string ehloName;                               // --ehlo; empty: smtp::defaultEhloName()
+  std::optional<std::string> caFile;                  // --ca-file: extra TLS trust anchors
+  smtp::ProbeTimeouts probeTimeouts;                  // --connect-timeout, --greeting-timeout, …
 };
 
 }  // namespace mxh::checks

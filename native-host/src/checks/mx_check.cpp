@@ -4,6 +4,8 @@
 
 #include "checks/findings.h"
 #include "checks/mx_lookup.h"
+#include "checks/smtp_findings.h"
+#include "checks/smtp_probing.h"
 #include "dns/resolver.h"
 
 #ifndef MXHEALTH_VERSION
@@ -144,20 +146,43 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   }
   if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
 
-  // 3. Judgement.
+  // 3. SMTP: every address of every MX host that resolved, on every chosen port, in parallel.
+  ProbesByHost probes;
+  const bool probing = options.smtpProbe && !facts.lookupError && !facts.hosts.empty();
+  if (probing) {
+    auto tls = tls::TlsClientContext::create(options.caFile);
+    if (!tls) return tls.error();
+    probes = probeMxHosts(facts, options, *tls, deadline, cancel);
+    if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
+  }
+
+  // 4. Judgement.
   report.findings = evaluateDns(report.domain, facts, options);
+  if (probing) {
+    auto smtpFindings = evaluateProbes(report.domain, probes);
+    report.findings.insert(report.findings.end(), smtpFindings.begin(), smtpFindings.end());
+    std::stable_sort(report.findings.begin(), report.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  }
   report.error = facts.lookupError ? facts.lookupError : allAddressLookupsFailed(facts);
 
-  // 4. The report, with the reference API's aggregates.
+  // 5. The report, with the reference API's aggregates.
   report.mxRecords = describeRecords(facts);
+  for (MxRecordReport& record : report.mxRecords) {
+    const auto found = probes.find(record.host);
+    if (found == probes.end()) continue;
+    record.smtpProbes = found->second;
+    record.smtpProbe = representativeProbe(found->second);
+  }
   report.count = report.mxRecords.size();
   report.hasValidMx = std::any_of(report.mxRecords.begin(), report.mxRecords.end(),
                                   [](const MxRecordReport& r) { return r.reachable; });
   report.allReachable = !report.mxRecords.empty() && std::all_of(report.mxRecords.begin(), report.mxRecords.end(),
                                                                  [](const MxRecordReport& r) { return r.reachable; });
-  report.smtpProbeEnabled = false;  // the live probe arrives with the SMTP issue
-  report.anySmtpOk = false;
-  report.allTlsOk = std::nullopt;
+  const ProbeSummary summary = summarizeProbes(probes);
+  report.smtpProbeEnabled = probing;
+  report.anySmtpOk = summary.anySmtpOk;
+  report.allTlsOk = summary.allTlsOk;
   report.nullMx = facts.nullMx;
   report.implicitMx = facts.implicitMx;
   report.dnssec = std::move(facts.dnssec);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "smtp/probe.h"
 
 namespace mxh::checks {
 
@@ -40,6 +41,8 @@ struct MxRecordReport {
   bool implicit = false;
   std::optional<std::string> cname;
   std::vector<AddressReport> addresses;
+  std::optional<smtp::ProbeResult> smtpProbe;  // the probe that stands for this host
+  std::vector<smtp::ProbeResult> smtpProbes;   // every address x port
 };
 
 struct DnssecEntry {

@@ -16,14 +16,91 @@ Json findingToJson(const Finding& f) {
               {"ip", orNull(f.ip)},   {"reference", orNull(f.reference)}};
 }
 
+template <typename T>
+Json orNullInt(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+// `offeredStarttls`: servers stop advertising STARTTLS inside TLS; what they offered before counts.
+Json capabilitiesToJson(const smtp::Capabilities& caps, bool offeredStarttls) {
+  return Json{{"size", caps.size ? Json(*caps.size) : Json(nullptr)},
+              {"auth", caps.auth},
+              {"starttls", caps.starttls || offeredStarttls},
+              {"pipelining", caps.pipelining},
+              {"eightbitmime", caps.eightBitMime},
+              {"smtputf8", caps.smtpUtf8},
+              {"chunking", caps.chunking},
+              {"dsn", caps.dsn},
+              {"enhancedstatuscodes", caps.enhancedStatusCodes},
+              {"requiretls", caps.requireTls}};
+}
+
+Json tlsToJson(const tls::TlsInfo& info) {
+  Json certificate = nullptr;
+  if (info.certificate) {
+    const tls::CertificateInfo& c = *info.certificate;
+    certificate =
+        Json{{"subject", c.subject},      {"sans", c.sans},          {"issuer", c.issuer},
+             {"not_before", c.notBefore}, {"not_after", c.notAfter}, {"days_left", c.daysLeft},
+             {"key_type", c.keyType},     {"key_bits", c.keyBits},   {"signature_algorithm", c.signatureAlgorithm}};
+  }
+  return Json{{"version", info.version},
+              {"cipher", info.cipher},
+              {"key_exchange", orNull(info.keyExchange)},
+              {"certificate", std::move(certificate)},
+              {"chain_verified", info.chainVerified},
+              {"verify_error", orNull(info.verifyError)},
+              {"hostname_match", info.hostnameMatch}};
+}
+
+}  // namespace
+
+Json probeToJson(const smtp::ProbeResult& p) {
+  // The extensions of the last EHLO that succeeded: inside TLS when there was one.
+  const smtp::Capabilities& last = p.capabilitiesAfterTls ? *p.capabilitiesAfterTls : p.capabilities;
+  return Json{
+      {"ip", p.ip},
+      {"port", p.port},
+      {"probe_kind", smtp::probeKindName(p.kind)},
+      {"status", smtp::probeStatusName(p.status)},
+      {"tcp_connected", p.tcpConnected},
+      {"greeting", orNull(p.greeting)},
+      {"supports_starttls", p.supportsStarttls},
+      {"tls_negotiated", p.tlsNegotiated},
+      {"capabilities", p.capabilities.keywords},
+      {"capabilities_after_tls", p.capabilitiesAfterTls ? Json(p.capabilitiesAfterTls->keywords) : Json::array()},
+      {"extensions", capabilitiesToJson(last, p.supportsStarttls)},
+      {"helo_fallback", p.heloFallback},
+      {"plaintext_after_starttls", p.plaintextAfterStarttls},
+      {"error", orNull(p.error)},
+      {"reply_code", orNullInt(p.replyCode)},
+      {"duration_ms", p.durationMs},
+      {"timings", Json{{"connect_ms", orNullInt(p.timings.connectMs)},
+                       {"greeting_ms", orNullInt(p.timings.greetingMs)},
+                       {"ehlo_ms", orNullInt(p.timings.ehloMs)},
+                       {"tls_ms", orNullInt(p.timings.tlsMs)}}},
+      {"tls", p.tls ? tlsToJson(*p.tls) : Json(nullptr)}};
+}
+
+namespace {
+
 Json recordToJson(const MxRecordReport& r) {
+  Json probes = Json::array();
+  for (const smtp::ProbeResult& p : r.smtpProbes) probes.push_back(probeToJson(p));
   Json addresses = Json::array();
   for (const AddressReport& a : r.addresses) {
     addresses.push_back(Json{{"ip", a.ip}, {"version", a.version}, {"public", a.isPublic}, {"range", orNull(a.range)}});
   }
-  return Json{{"priority", r.priority},   {"host", r.host},           {"ips", r.ips},
-              {"reachable", r.reachable}, {"error", orNull(r.error)}, {"smtp_probe", nullptr},
-              {"implicit", r.implicit},   {"cname", orNull(r.cname)}, {"addresses", std::move(addresses)}};
+  return Json{{"priority", r.priority},
+              {"host", r.host},
+              {"ips", r.ips},
+              {"reachable", r.reachable},
+              {"error", orNull(r.error)},
+              {"smtp_probe", r.smtpProbe ? probeToJson(*r.smtpProbe) : Json(nullptr)},
+              {"implicit", r.implicit},
+              {"cname", orNull(r.cname)},
+              {"addresses", std::move(addresses)},
+              {"smtp_probes", std::move(probes)}};
 }
 
 }  // namespace

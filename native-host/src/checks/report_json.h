@@ -7,6 +7,9 @@
 
 namespace mxh::checks {
 
+// One SMTP probe, as in mx_records[].smtp_probes[] (also streamed on its own later).
+nlohmann::ordered_json probeToJson(const smtp::ProbeResult& probe);
+
 // Fields in the documented order.
 nlohmann::ordered_json reportToJson(const Report& report);
 

@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 
@@ -22,6 +23,11 @@ const std::string_view kUsage =
     "  --trust-anchor FILE    DNSSEC trust anchor (default: the system's root key)\n"
     "  --allow-private        allow contacting MX addresses in non-public ranges\n"
     "  --timeout SECONDS      limit for the whole check (default 30, at most 300)\n"
+    "  --ports LIST           ports to probe (default 25,587,465; 465 is implicit TLS)\n"
+    "  --ehlo NAME            the name to send in EHLO (default: this machine's name)\n"
+    "  --ca-file FILE         extra trusted CA certificates (PEM) for the certificate check\n"
+    "  --connect-timeout S, --greeting-timeout S, --reply-timeout S, --tls-timeout S\n"
+    "                         limits of the probe's phases (defaults 5, 20, 10, 10)\n"
     "  --help, --version\n"
     "\n"
     "Exit status: 0 healthy, 1 warnings, 2 errors (mail is at risk), 3 could not check.\n";
@@ -31,6 +37,8 @@ namespace {
 Error usage(const std::string& message) {
   return Error{Errc::usage, message};
 }
+
+constexpr std::size_t kMaxPorts = 8;
 
 std::string shown(std::string_view text) {
   return "'" + sanitizeForDisplay(text, 80) + "'";
@@ -46,6 +54,35 @@ Result<std::chrono::milliseconds> parseTimeout(std::string_view text) {
                  shown(text));
   }
   return std::chrono::milliseconds(std::chrono::seconds(seconds));
+}
+
+Result<std::chrono::milliseconds> parsePhaseTimeout(std::string_view option, std::string_view text) {
+  unsigned seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  const auto max = std::chrono::duration_cast<std::chrono::seconds>(limits::kMaxPhaseTimeout).count();
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || seconds < 1 || seconds > max) {
+    return usage(std::string(option) + " takes whole seconds from 1 to " + std::to_string(max) + ", not " +
+                 shown(text));
+  }
+  return std::chrono::milliseconds(std::chrono::seconds(seconds));
+}
+
+Result<std::vector<std::uint16_t>> parsePorts(std::string_view text) {
+  std::vector<std::uint16_t> ports;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view item = text.substr(start, comma - start);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), port);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || port == 0 || port > 65535) {
+      return usage("--ports takes a comma-separated list of port numbers, not " + shown(text));
+    }
+    if (std::find(ports.begin(), ports.end(), port) == ports.end()) ports.push_back(static_cast<std::uint16_t>(port));
+    if (ports.size() > kMaxPorts) return usage("--ports takes at most " + std::to_string(kMaxPorts) + " ports");
+    start = comma + 1;
+  }
+  return ports;
 }
 
 }  // namespace
@@ -118,6 +155,37 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
       auto timeout = parseTimeout(*text);
       if (!timeout) return timeout.error();
       command.options.timeout = *timeout;
+    } else if (arg == "--ports") {
+      auto text = value(arg);
+      if (!text) return text.error();
+      auto ports = parsePorts(*text);
+      if (!ports) return ports.error();
+      command.options.ports = std::move(ports).value();
+    } else if (arg == "--ehlo") {
+      auto name = value(arg);
+      if (!name) return name.error();
+      // Whatever goes into an SMTP command is checked first: a host name or an address literal.
+      if (!smtp::isValidEhloName(*name)) {
+        return usage("--ehlo takes a host name with a dot or an address literal like [198.51.100.1], not " +
+                     shown(*name));
+      }
+      command.options.ehloName = std::move(name).value();
+    } else if (arg == "--ca-file") {
+      auto file = value(arg);
+      if (!file) return file.error();
+      if (file->empty()) return usage("--ca-file needs a file name");
+      command.options.caFile = std::move(file).value();
+    } else if (arg == "--connect-timeout" || arg == "--greeting-timeout" || arg == "--reply-timeout" ||
+               arg == "--tls-timeout") {
+      auto text = value(arg);
+      if (!text) return text.error();
+      auto timeout = parsePhaseTimeout(arg, *text);
+      if (!timeout) return timeout.error();
+      smtp::ProbeTimeouts& t = command.options.probeTimeouts;
+      (arg == "--connect-timeout"    ? t.connect
+       : arg == "--greeting-timeout" ? t.greeting
+       : arg == "--reply-timeout"    ? t.reply
+                                     : t.tls) = *timeout;
     } else if (arg == "--help" || arg == "-h") {
       command.kind = Command::Kind::help;
       return command;

@@ -37,6 +37,31 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// "      25  198.51.100.25    ok            TLSv1.3, certificate CN=mx1 by CN=Test CA, 89 days left"
+std::string formatProbeLine(const smtp::ProbeResult& probe) {
+  std::ostringstream line;
+  const std::string port = std::to_string(probe.port);
+  line << "      " << std::string(port.size() < 5 ? 5 - port.size() : 0, ' ') << port << "  " << probe.ip;
+  line << std::string(probe.ip.size() < 16 ? 16 - probe.ip.size() : 1, ' ');
+  const std::string_view status = smtp::probeStatusName(probe.status);
+  line << status << std::string(status.size() < 18 ? 18 - status.size() : 1, ' ');
+  if (probe.tls) {
+    line << probe.tls->version;
+    if (probe.tls->certificate) {
+      const auto& cert = *probe.tls->certificate;
+      line << ", certificate " << (cert.daysLeft < 0 ? "expired" : std::to_string(cert.daysLeft) + " days left");
+      if (!probe.tls->chainVerified) line << ", untrusted";
+      if (!probe.tls->hostnameMatch) line << ", wrong name";
+    }
+  } else if (probe.error) {
+    line << *probe.error;
+  } else if (probe.greeting && probe.status != smtp::ProbeStatus::ok) {
+    line << probe.greeting->substr(0, probe.greeting->find('\n'));
+  }
+  line << "\n";
+  return line.str();
+}
+
 }  // namespace
 
 std::string formatTextReport(const Report& report) {
@@ -61,6 +86,7 @@ std::string formatTextReport(const Report& report) {
     }
     if (record.implicit) out << "  (implicit MX)";
     out << "\n";
+    for (const auto& probe : record.smtpProbes) out << formatProbeLine(probe);
   }
   for (const auto& finding : report.findings) {
     out << "  " << severityTag(finding.severity) << " " << finding.message;

@@ -23,6 +23,17 @@ std::string_view errcName(Errc code) {
     case Errc::dns_rcode: return "dns.error";
     case Errc::dns_resolver: return "dns.resolver";
     case Errc::dns_config: return "dns.config";
+    case Errc::net_refused: return "net.refused";
+    case Errc::net_timeout: return "net.timeout";
+    case Errc::net_unreachable: return "net.unreachable";
+    case Errc::net_reset: return "net.reset";
+    case Errc::net_closed: return "net.closed";
+    case Errc::net_error: return "net.error";
+    case Errc::tls_config: return "tls.config";
+    case Errc::tls_handshake: return "tls.handshake";
+    case Errc::tls_timeout: return "tls.timeout";
+    case Errc::smtp_protocol: return "smtp.protocol";
+    case Errc::smtp_timeout: return "smtp.timeout";
     case Errc::cancelled: return "request.cancelled";
     case Errc::internal: return "internal";
   }

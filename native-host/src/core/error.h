@@ -30,6 +30,19 @@ enum class Errc {
   dns_rcode,
   dns_resolver,
   dns_config,
+  // Network: a connection could not be made or broke.
+  net_refused,
+  net_timeout,
+  net_unreachable,
+  net_reset,
+  net_closed,
+  net_error,
+  // TLS and SMTP conversations.
+  tls_config,
+  tls_handshake,
+  tls_timeout,
+  smtp_protocol,
+  smtp_timeout,
   // Life cycle.
   cancelled,
   internal,

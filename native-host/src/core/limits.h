@@ -28,6 +28,30 @@ inline constexpr std::chrono::milliseconds kMinCheckTimeout = 1s;
 inline constexpr std::chrono::milliseconds kMaxCheckTimeout = 300s;
 // One DNS query (it may need several round trips inside the resolver).
 inline constexpr std::chrono::milliseconds kDnsQueryTimeout = 10s;
+// SMTP probe phases (RFC 5321 §4.5.3.2 suggests minutes; a probe needs an answer in seconds).
+// Some servers delay their greeting on purpose (postscreen, tarpits), hence the long default.
+inline constexpr std::chrono::milliseconds kDefaultConnectTimeout = 5s;
+inline constexpr std::chrono::milliseconds kDefaultGreetingTimeout = 20s;
+inline constexpr std::chrono::milliseconds kDefaultReplyTimeout = 10s;
+inline constexpr std::chrono::milliseconds kDefaultTlsTimeout = 10s;
+inline constexpr std::chrono::milliseconds kMaxPhaseTimeout = 120s;
+// QUIT is a courtesy: wait for its reply only briefly.
+inline constexpr std::chrono::milliseconds kQuitTimeout = 2s;
+
+// SMTP replies from hostile servers. RFC 5321 §4.5.3.1.5 limits a reply line to 512 octets;
+// we allow more, and stop reading well before a server can make us allocate much.
+inline constexpr std::size_t kMaxReplyLineLength = 2048;
+inline constexpr std::size_t kMaxReplyLines = 100;
+// Text kept from a greeting or one EHLO keyword line for the report.
+inline constexpr std::size_t kMaxGreetingText = 1024;
+inline constexpr std::size_t kMaxKeywordText = 200;
+// Bytes read from a socket at a time.
+inline constexpr std::size_t kReadChunk = 4096;
+
+// Probes of one check: in parallel, but gently with each server.
+inline constexpr std::size_t kMaxParallelProbes = 16;
+inline constexpr std::size_t kMaxConnectionsPerAddress = 2;
+
 // How often a waiting loop looks at its cancellation token.
 inline constexpr std::chrono::milliseconds kCancelPollInterval = 50ms;
 

@@ -1,0 +1,30 @@
+// The live half of an MX check: every address of every MX host, on every chosen port, probed
+// over SMTP in parallel (a bounded pool, at most two connections to one address at a time), so
+// the check takes about as long as its slowest probe, not the sum of them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checks/check_options.h"
+#include "checks/mx_lookup.h"
+#include "core/cancel.h"
+#include "core/clock.h"
+#include "smtp/probe.h"
+#include "tls/tls_client.h"
+
+namespace mxh::checks {
+
+// Probe results by MX host name, each list ordered by address (as in HostFacts) then port (as
+// in options.ports). Non-public addresses are "skipped" unless options.allowPrivate.
+using ProbesByHost = std::map<std::string, std::vector<smtp::ProbeResult>>;
+
+ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, const tls::TlsClientContext& tls,
+                          Deadline deadline, const CancelToken& cancel);
+
+// The probe that stands for a host in mx_records[].smtp_probe (the reference API's field): the
+// port-25 probe that connected, else the best of the others; nullopt when nothing was probed.
+std::optional<smtp::ProbeResult> representativeProbe(const std::vector<smtp::ProbeResult>& probes);
+
+}  // namespace mxh::checks
