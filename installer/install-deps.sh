@@ -11,6 +11,7 @@ build_packages=(
   libunbound-dev libevent-dev nettle-dev   # libunbound's pkg-config names libevent and nettle
   libpsl-dev libidn2-dev
   dns-root-data                            # the root zone's DNSSEC trust anchor
+  publicsuffix                             # the newest public suffix list for libpsl
 )
 test_packages=(
   libboost-test-dev

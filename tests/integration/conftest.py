@@ -5,6 +5,10 @@ Environment (CTest sets these):
   MXH_WORLD_STATE    state directory of a running test world (tests/world/world.sh up DIR)
   MXH_REPORT_SCHEMA  path of docs/report.schema.json
   MXH_NETNS          network namespace of the world (default: from DIR/env, else "mxhw")
+  MXH_PROTOCOL_SCHEMA_DIR  directory of the native messaging schemas (message.schema.json,
+                     request.schema.json); default docs/protocol of this checkout. Their
+                     references to ../report.schema.json resolve to the report schema next to
+                     that directory.
 
 For a manual run without MXH_WORLD_STATE the session brings a world up in a
 temporary directory itself and takes it down at the end; MXHEALTH_BIN then
@@ -121,16 +125,10 @@ def _is_rfc3339(value) -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def validator():
+def _format_checker():
     import jsonschema
     from jsonschema import Draft202012Validator
 
-    path = pathlib.Path(os.environ.get("MXH_REPORT_SCHEMA") or REPO / "docs" / "report.schema.json")
-    if not path.is_file():
-        pytest.fail(f"report schema not found: {path} (set MXH_REPORT_SCHEMA)")
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
     base = getattr(Draft202012Validator, "FORMAT_CHECKER", None)
     checker = jsonschema.FormatChecker()
     if base is not None:
@@ -138,7 +136,59 @@ def validator():
     if "date-time" not in checker.checkers:
         # jsonschema only checks date-time when rfc3339-validator is installed
         checker.checks("date-time", raises=ValueError)(_is_rfc3339)
-    return Draft202012Validator(schema, format_checker=checker)
+    return checker
+
+
+@pytest.fixture(scope="session")
+def validator():
+    from jsonschema import Draft202012Validator
+
+    path = pathlib.Path(os.environ.get("MXH_REPORT_SCHEMA") or REPO / "docs" / "report.schema.json")
+    if not path.is_file():
+        pytest.fail(f"report schema not found: {path} (set MXH_REPORT_SCHEMA)")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+def _protocol_validator(name: str):
+    """A validator for docs/protocol/NAME whose references to ../report.schema.json
+    resolve to the report schema file, offline.
+
+    The schema is loaded with its file URI as base URI, and the report schema is put
+    into the resolver's store under its file URI *and* its $id: jsonschema 4.10
+    switches the resolution scope to a document's $id when it enters it, so the
+    report's own "#/$defs/..." references are looked up under that $id (without the
+    store entry it would try to download https://mxhealth.org/schema/report-1.json)."""
+    from jsonschema import Draft202012Validator, RefResolver
+
+    folder = pathlib.Path(os.environ.get("MXH_PROTOCOL_SCHEMA_DIR")
+                          or REPO / "docs" / "protocol").resolve()
+    path = folder / name
+    report_path = (folder.parent / "report.schema.json").resolve()
+    for p in (path, report_path):
+        if not p.is_file():
+            pytest.fail(f"schema not found: {p} (set MXH_PROTOCOL_SCHEMA_DIR)")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    store = {report_path.as_uri(): report}
+    if report.get("$id"):
+        store[report["$id"]] = report
+    resolver = RefResolver(base_uri=path.as_uri(), referrer=schema, store=store)
+    return Draft202012Validator(schema, resolver=resolver, format_checker=_format_checker())
+
+
+@pytest.fixture(scope="session")
+def message_validator():
+    """Validates any message of the native messaging host (docs/protocol/message.schema.json)."""
+    return _protocol_validator("message.schema.json")
+
+
+@pytest.fixture(scope="session")
+def request_validator():
+    """Validates any native messaging request (docs/protocol/request.schema.json)."""
+    return _protocol_validator("request.schema.json")
 
 
 class Mxhealth:

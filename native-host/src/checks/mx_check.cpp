@@ -121,7 +121,8 @@ std::string_view mxhealthVersion() {
   return MXHEALTH_VERSION;
 }
 
-Result<Report> runCheck(const Target& target, const CheckOptions& options, const CancelToken& cancel) {
+Result<Report> runCheck(const Target& target, const CheckOptions& options, const CancelToken& cancel,
+                        const CheckObserver& observer) {
   const auto started = SteadyClock::now();
   const Deadline deadline = Deadline::after(options.timeout);
   Report report;
@@ -145,6 +146,14 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
     facts = lookupMx(resolver, target.domain, deadline, cancel);
   }
   if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
+  if (observer.onDns && !facts.lookupError) {
+    Report dnsStage = report;
+    dnsStage.mxRecords = describeRecords(facts);
+    dnsStage.count = dnsStage.mxRecords.size();
+    dnsStage.nullMx = facts.nullMx;
+    dnsStage.implicitMx = facts.implicitMx;
+    observer.onDns(dnsStage);
+  }
 
   // 3. SMTP: every address of every MX host that resolved, on every chosen port, in parallel.
   ProbesByHost probes;
@@ -152,7 +161,7 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   if (probing) {
     auto tls = tls::TlsClientContext::create(options.caFile);
     if (!tls) return tls.error();
-    probes = probeMxHosts(facts, options, *tls, deadline, cancel);
+    probes = probeMxHosts(facts, options, *tls, deadline, cancel, observer.onProbe);
     if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
   }
 

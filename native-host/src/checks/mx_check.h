@@ -2,6 +2,9 @@
 // the report. Reads top-down like the check it performs.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "checks/check_options.h"
 #include "checks/report.h"
 #include "checks/target.h"
@@ -13,8 +16,19 @@ namespace mxh::checks {
 // The version reported by the host and the CLI.
 std::string_view mxhealthVersion();
 
+// Partial results while a check runs, for streaming. Called from worker threads, possibly at
+// the same time: the functions must be thread-safe. Either may be empty.
+struct CheckObserver {
+  // Once the MX records and their addresses are known (not when the MX lookup failed): a report
+  // with domain, null_mx, implicit_mx and mx_records filled in.
+  std::function<void(const Report& dnsStage)> onDns;
+  // After each SMTP probe, in the order they finish.
+  std::function<void(const std::string& host, const smtp::ProbeResult& probe)> onProbe;
+};
+
 // An Error only when the check cannot start (bad resolver address, unreadable trust anchor) or
 // was cancelled; DNS failures during the check give a report with verdict could_not_check.
-Result<Report> runCheck(const Target& target, const CheckOptions& options, const CancelToken& cancel);
+Result<Report> runCheck(const Target& target, const CheckOptions& options, const CancelToken& cancel,
+                        const CheckObserver& observer = {});
 
 }  // namespace mxh::checks

@@ -21,8 +21,9 @@ struct Job {
 // kMaxConnectionsPerAddress jobs for its address are running.
 class ProbePool {
  public:
-  ProbePool(std::vector<Job>& jobs, const tls::TlsClientContext& tls, Deadline deadline, const CancelToken& cancel)
-      : jobs_(jobs), tls_(tls), deadline_(deadline), cancel_(cancel) {}
+  ProbePool(std::vector<Job>& jobs, const tls::TlsClientContext& tls, Deadline deadline, const CancelToken& cancel,
+            const ProbeListener& onProbe)
+      : jobs_(jobs), tls_(tls), deadline_(deadline), cancel_(cancel), onProbe_(onProbe) {}
 
   void run() {
     const std::size_t threads = std::min(limits::kMaxParallelProbes, jobs_.size());
@@ -48,6 +49,7 @@ class ProbePool {
       ++running_[key];
       lock.unlock();
       *job->result = smtp::runProbe(job->request, tls_, deadline_, cancel_);
+      if (onProbe_ && !cancel_.cancelled()) onProbe_(job->host, *job->result);
       lock.lock();
       --running_[key];
       changed_.notify_all();
@@ -65,6 +67,7 @@ class ProbePool {
   const tls::TlsClientContext& tls_;
   Deadline deadline_;
   const CancelToken& cancel_;
+  const ProbeListener& onProbe_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, std::size_t> running_;
@@ -81,7 +84,7 @@ int rank(const smtp::ProbeResult& probe) {
 }  // namespace
 
 ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, const tls::TlsClientContext& tls,
-                          Deadline deadline, const CancelToken& cancel) {
+                          Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe) {
   ProbesByHost probes;
   const std::string ehlo = options.ehloName.empty() ? smtp::defaultEhloName() : options.ehloName;
   for (const auto& [name, host] : facts.hosts) {
@@ -113,7 +116,7 @@ ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, con
       }
     }
   }
-  if (!jobs.empty()) ProbePool(jobs, tls, deadline, cancel).run();
+  if (!jobs.empty()) ProbePool(jobs, tls, deadline, cancel, onProbe).run();
   return probes;
 }
 

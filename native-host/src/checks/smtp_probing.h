@@ -3,6 +3,7 @@
 // the check takes about as long as its slowest probe, not the sum of them.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,8 +21,11 @@ namespace mxh::checks {
 // in options.ports). Non-public addresses are "skipped" unless options.allowPrivate.
 using ProbesByHost = std::map<std::string, std::vector<smtp::ProbeResult>>;
 
+// `onProbe` (may be empty) hears of each probe as it finishes, from the worker thread that ran it.
+using ProbeListener = std::function<void(const std::string& host, const smtp::ProbeResult& probe)>;
+
 ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, const tls::TlsClientContext& tls,
-                          Deadline deadline, const CancelToken& cancel);
+                          Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe = {});
 
 // The probe that stands for a host in mx_records[].smtp_probe (the reference API's field): the
 // port-25 probe that connected, else the best of the others; nullopt when nothing was probed.

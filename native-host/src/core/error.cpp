@@ -16,6 +16,7 @@ std::string_view errcName(Errc code) {
     case Errc::input_ip_address: return "input.ip_address";
     case Errc::input_idn: return "input.invalid_idn";
     case Errc::input_special_use: return "input.special_use";
+    case Errc::input_public_suffix: return "input.public_suffix";
     case Errc::usage: return "input.usage";
     case Errc::dns_timeout: return "dns.timeout";
     case Errc::dns_servfail: return "dns.servfail";
@@ -34,6 +35,13 @@ std::string_view errcName(Errc code) {
     case Errc::tls_timeout: return "tls.timeout";
     case Errc::smtp_protocol: return "smtp.protocol";
     case Errc::smtp_timeout: return "smtp.timeout";
+    case Errc::frame_empty: return "frame.empty";
+    case Errc::frame_too_large: return "frame.too_large";
+    case Errc::frame_truncated: return "frame.truncated";
+    case Errc::frame_invalid_json: return "frame.invalid_json";
+    case Errc::request_invalid: return "request.invalid";
+    case Errc::request_unknown_type: return "request.unknown_type";
+    case Errc::request_duplicate_id: return "request.duplicate_id";
     case Errc::cancelled: return "request.cancelled";
     case Errc::internal: return "internal";
   }

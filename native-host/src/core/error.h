@@ -21,6 +21,7 @@ enum class Errc {
   input_ip_address,
   input_idn,
   input_special_use,
+  input_public_suffix,
   // Command-line or request options that make no sense.
   usage,
   // DNS: the question could not be answered (as opposed to a negative answer).
@@ -43,6 +44,14 @@ enum class Errc {
   tls_timeout,
   smtp_protocol,
   smtp_timeout,
+  // Native messaging.
+  frame_empty,
+  frame_too_large,
+  frame_truncated,
+  frame_invalid_json,
+  request_invalid,
+  request_unknown_type,
+  request_duplicate_id,
   // Life cycle.
   cancelled,
   internal,

@@ -402,8 +402,8 @@ Result<Answer> Resolver::resolve(const Query& query, Deadline deadline, const Ca
 
 Result<std::string> parseForwarder(std::string_view text) {
   const auto usage = [&](const std::string& why) {
-    return Error{Errc::usage, "--resolver '" + sanitizeForDisplay(text, 80) + "' " + why +
-                                  " (give an address, optionally with a port: 127.0.0.1, ::1@5353)"};
+    return Error{Errc::dns_config, "the resolver '" + sanitizeForDisplay(text, 80) + "' " + why +
+                                       " (give an address, optionally with a port: 127.0.0.1, ::1@5353)"};
   };
   std::string_view address = text;
   std::string port;

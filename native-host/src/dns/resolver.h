@@ -103,7 +103,8 @@ class Resolver {
   std::unique_ptr<Impl> impl_;
 };
 
-// A --resolver value checked and put in libunbound's "ADDR@PORT" form; the error says what is wrong.
+// A resolver address ("ADDR" or "ADDR@PORT") checked and put in libunbound's form; the error
+// (dns.config) says what is wrong.
 Result<std::string> parseForwarder(std::string_view text);
 
 // The nameserver addresses of a resolv.conf, in order.

@@ -1,0 +1,56 @@
+// Requests in, messages out. Each frame from the browser is parsed and answered through a
+// MessageSink; each check runs on a thread of its own and streams its progress, so several
+// checks run at once and any of them can be cancelled. Handlers never touch stdio.
+// Thread-safety: handle() and cancelAll() are called from one thread; the sink from many.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "core/cancel.h"
+#include "protocol/messages.h"
+
+namespace mxh::protocol {
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  // Must be safe to call from several threads at once.
+  virtual void send(const Json& message) = 0;
+};
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(MessageSink& sink) : sink_(sink) {}
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+  ~Dispatcher();  // cancels what runs and waits for it
+
+  // One well-framed message from the browser.
+  void handle(std::string_view frame);
+  // Cancels every running check and waits until all have answered.
+  void shutdown();
+  [[nodiscard]] std::size_t runningChecks();
+
+ private:
+  struct RunningCheck {
+    CancelSource cancel;
+    std::atomic<bool> finished{false};
+    std::thread thread;
+  };
+
+  void startCheck(const Request& request);
+  void cancelCheck(const Request& request);
+  void reapFinished();
+
+  MessageSink& sink_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<RunningCheck>> checks_;  // by the request id's JSON text
+};
+
+}  // namespace mxh::protocol

@@ -1,0 +1,59 @@
+// The native messaging protocol's messages (docs/protocol.md): requests parsed from JSON with
+// every field checked, and every message the host sends built in one place. nlohmann/json's
+// exceptions stop here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checks/check_options.h"
+#include "checks/report.h"
+#include "core/error.h"
+#include "core/result.h"
+#include "smtp/probe.h"
+
+namespace mxh::protocol {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr int kProtocolVersion = 1;
+inline constexpr std::size_t kMaxIdLength = 128;
+
+struct Request {
+  Json id;  // a string or an integer, echoed on every answer
+  std::string type;
+  Json params;  // always an object
+};
+
+// A request that cannot be served; `id` is null when it could not be read.
+struct RejectedRequest {
+  Json id;
+  Error error;
+};
+
+std::variant<Request, RejectedRequest> parseRequest(std::string_view frame);
+
+// The "options" of a check request, checked like the CLI's arguments.
+Result<checks::CheckOptions> parseCheckOptions(const Json& options);
+
+// A string parameter, or input.usage naming it.
+Result<std::string> stringParam(const Json& params, const char* name);
+
+Json helloMessage(const Json& id);
+Json errorMessage(const Json& id, const Error& error);
+Json cancelledMessage(const Json& id);
+Json cancelReply(const Json& id, bool found);
+Json registrableDomainReply(const Json& id, const std::string& host, const std::string& domain);
+Json dnsProgress(const Json& id, const checks::Report& dnsStage);
+Json probeProgress(const Json& id, const std::string& host, const smtp::ProbeResult& probe);
+// The result, split into result_part messages first when one message would be too big.
+std::vector<Json> resultMessages(const Json& id, const checks::Report& report, std::size_t maxMessage);
+
+// Serialized for a frame; invalid UTF-8 from anywhere is replaced, never thrown on.
+std::string serialize(const Json& message);
+
+}  // namespace mxh::protocol

@@ -1,0 +1,899 @@
+"""The native messaging host (`mxhealth native`, docs/protocol.md) against the test world.
+
+Every test starts the real binary inside the world's network namespace, speaks frames to
+it over its stdin and reads frames from its stdout (a 4-byte length in native byte order,
+then UTF-8 JSON). A reader thread parses the whole of stdout as frames and validates every
+message against docs/protocol/message.schema.json, so a stray byte on stdout, an
+over-long message or a message outside the schema fails the test that caused it.
+
+Whole file: about 15 s, half of it validating the 2048 probes of the split report (the
+slow SMTP scenario is always cancelled, never waited for).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mxh  # noqa: E402
+
+MAX_IN = 1024 * 1024          # the host accepts frames up to 1 MiB
+MAX_OUT = 1_000_000           # the host never sends a message longer than this
+FAST = 1.0                    # contract: cancel and EOF take effect in under 1 s
+ANSWER_TIMEOUT = 10.0         # ordinary requests (hello, registrable_domain, errors)
+CHECK_TIMEOUT = 30.0          # a check of the world (the slowest used here takes ~1 s)
+EXIT_TIMEOUT = 5.0
+
+CHROME_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
+FIREFOX_MANIFEST = "/usr/lib/mozilla/native-messaging-hosts/org.mxhealth.native.json"
+FIREFOX_ADDON_ID = "mxhealth@mxhealth.org"
+
+HOST_VERSION = "0.1.0"
+CAPABILITIES = {
+    "messages": ["hello", "check", "cancel", "registrable_domain"],
+    "checks": ["mx", "dnssec", "smtp", "tls"],
+    "default_ports": [25, 587, 465],
+}
+
+_EOF = object()
+
+
+def frame(body: bytes) -> bytes:
+    return struct.pack("=I", len(body)) + body
+
+
+def encode(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def id_key(value):
+    """JSON ids compare by type and value: 1, "1" and true are different ids."""
+    return (type(value).__name__, value)
+
+
+def schema_errors(validator, message) -> list[str]:
+    errors = list(validator.iter_errors(message))
+    if not errors:
+        return []
+    # The top level is a oneOf over the message kinds, whose error says little: validate
+    # against the kind the message claims to be, to say what is wrong with it.
+    kind = {"hello": "Hello", "result": "Result", "result_part": "ResultPart",
+            "error": "Error", "cancelled": "Cancelled", "cancel": "Cancel",
+            "registrable_domain": "RegistrableDomain"}.get(message.get("type")) \
+        if isinstance(message, dict) else None
+    if isinstance(message, dict) and message.get("type") == "progress":
+        kind = {"dns": "ProgressDns", "probe": "ProgressProbe"}.get(message.get("stage"))
+    if kind:
+        sub = validator.evolve(schema={"$ref": f"#/$defs/{kind}"})
+        detailed = list(sub.iter_errors(message))
+        if detailed:
+            errors = detailed
+    return [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message[:300]}"
+            for e in errors[:10]]
+
+
+class Host:
+    """One running `mxhealth native` (or Chromium/Firefox style) process."""
+
+    def __init__(self, argv: list[str], env: dict, validator):
+        self.argv = argv
+        self.validator = validator
+        self.stderr_file = tempfile.TemporaryFile()
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr_file, env=env, bufsize=0)
+        self.cond = threading.Condition()
+        self.messages: list[dict] = []      # every message, in order of arrival
+        self.arrival: list[float] = []      # monotonic time of each message
+        self.problems: list[str] = []       # stdout that is not a valid frame/message
+        self.raw = bytearray()              # all of stdout
+        self.consumed = 0                   # bytes of stdout parsed as complete frames
+        self.eof = False
+        self.eof_time: float | None = None
+        self.stdin_closed_at: float | None = None
+        self.finished = False
+        self._next_id = 0
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    # ---- reading -------------------------------------------------------------------
+
+    def _read(self) -> None:
+        fd = self.proc.stdout.fileno()
+        broken = False
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError as exc:
+                with self.cond:
+                    self.problems.append(f"reading stdout: {exc}")
+                break
+            if not chunk:
+                break
+            with self.cond:
+                self.raw += chunk
+                while not broken and len(self.raw) - self.consumed >= 4:
+                    start = self.consumed
+                    (length,) = struct.unpack("=I", self.raw[start:start + 4])
+                    if length == 0 or length > MAX_OUT:
+                        self.problems.append(
+                            f"stdout byte {start}: frame length {length} (must be 1..{MAX_OUT}); "
+                            f"bytes there: {bytes(self.raw[start:start + 64])!r}")
+                        broken = True
+                        break
+                    if len(self.raw) - start - 4 < length:
+                        break
+                    body = bytes(self.raw[start + 4:start + 4 + length])
+                    self.consumed = start + 4 + length
+                    self._message(body, start)
+                self.cond.notify_all()
+        with self.cond:
+            if self.consumed != len(self.raw) and not broken:
+                self.problems.append(
+                    f"stdout ends inside a frame: {len(self.raw) - self.consumed} bytes after the "
+                    f"last complete frame: {bytes(self.raw[self.consumed:self.consumed + 64])!r}")
+            self.eof = True
+            self.eof_time = time.monotonic()
+            self.cond.notify_all()
+
+    def _message(self, body: bytes, offset: int) -> None:
+        try:
+            message = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.problems.append(f"stdout byte {offset}: frame is not UTF-8 JSON ({exc}): "
+                                 f"{body[:200]!r}")
+            return
+        errors = schema_errors(self.validator, message)
+        if errors:
+            self.problems.append("message does not match message.schema.json:\n    "
+                                 + "\n    ".join(errors)
+                                 + f"\n  message: {json.dumps(message)[:1500]}")
+        self.messages.append(message)
+        self.arrival.append(time.monotonic())
+
+    def stderr(self) -> str:
+        self.stderr_file.seek(0)
+        return self.stderr_file.read().decode("utf-8", errors="replace")
+
+    def describe(self) -> str:
+        with self.cond:
+            msgs = [json.dumps(m)[:600] for m in self.messages[-30:]]
+            problems = list(self.problems)
+        return (f"argv: {self.argv}\nexit: {self.proc.poll()}\n"
+                f"problems: {problems}\nstderr: {self.stderr()[-3000:]!r}\n"
+                f"last messages:\n  " + "\n  ".join(msgs))
+
+    def assert_clean(self) -> None:
+        with self.cond:
+            problems = list(self.problems)
+        assert not problems, "bad output on stdout:\n" + "\n".join(problems) + \
+            "\n" + self.describe()
+
+    # ---- writing -------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                written = self.proc.stdin.write(view)
+                view = view[written or 0:]
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise AssertionError(f"the host stopped reading its stdin ({len(view)} of "
+                                 f"{len(data)} bytes not written)\n{self.describe()}") from None
+
+    def send_body(self, body: bytes) -> None:
+        self.write(frame(body))
+
+    def send(self, message) -> None:
+        self.send_body(encode(message))
+
+    def request(self, type_: str, params=None, id_=None, with_params: bool = True):
+        """Sends a request; returns its id (a fresh string id unless one is given)."""
+        if id_ is None:
+            self._next_id += 1
+            id_ = f"r{self._next_id}"
+        message = {"id": id_, "type": type_}
+        if with_params:
+            message["params"] = {} if params is None else params
+        self.send(message)
+        return id_
+
+    def close_stdin(self) -> None:
+        if not self.proc.stdin.closed:
+            self.proc.stdin.close()
+            self.stdin_closed_at = time.monotonic()
+
+    # ---- waiting -------------------------------------------------------------------
+
+    def wait_until(self, predicate, timeout: float, what: str):
+        """Waits until predicate() (called with the lock held) returns something true."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                if self.problems:
+                    # fail at once, and with the real cause, rather than time out
+                    raise AssertionError(f"bad output on stdout while waiting for {what}:\n"
+                                         + "\n".join(self.problems) + "\n"
+                                         + self._describe_locked())
+                value = predicate()
+                if value:
+                    return value
+                if self.eof:
+                    raise AssertionError(f"the host closed stdout while waiting for {what}\n"
+                                         + self._describe_locked())
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {what} within {timeout} s\n"
+                                         + self._describe_locked())
+                self.cond.wait(left)
+
+    def _describe_locked(self) -> str:
+        msgs = [json.dumps(m)[:600] for m in self.messages[-30:]]
+        return (f"argv: {self.argv}\nexit: {self.proc.poll()}\nproblems: {self.problems}\n"
+                f"last messages:\n  " + "\n  ".join(msgs))
+
+    def for_id(self, id_) -> list[dict]:
+        with self.cond:
+            return [m for m in self.messages if id_key(m.get("id")) == id_key(id_)]
+
+    def next_message(self, after: int, timeout: float = ANSWER_TIMEOUT) -> tuple[int, dict]:
+        """The first message with index >= after; returns (index, message)."""
+        self.wait_until(lambda: len(self.messages) > after, timeout,
+                        f"message number {after + 1}")
+        with self.cond:
+            return after, self.messages[after]
+
+    def answer(self, id_, timeout: float = ANSWER_TIMEOUT) -> dict:
+        """The (single) answer to a request that is not a check."""
+        def found():
+            hits = [m for m in self.messages if id_key(m.get("id")) == id_key(id_)]
+            return hits[0] if hits else None
+        return self.wait_until(found, timeout, f"answer to request {id_!r}")
+
+    def call(self, type_: str, params=None, id_=None, **kw) -> dict:
+        return self.answer(self.request(type_, params, id_, **kw))
+
+    def stream(self, id_, timeout: float = CHECK_TIMEOUT) -> list[dict]:
+        """Every message of a check up to its last one (result, error or cancelled)."""
+        def done():
+            msgs = [m for m in self.messages if id_key(m.get("id")) == id_key(id_)]
+            if msgs and msgs[-1].get("type") in ("result", "error", "cancelled"):
+                return msgs
+            return None
+        return self.wait_until(done, timeout, f"end of the stream of check {id_!r}")
+
+    def wait_exit(self, timeout: float = EXIT_TIMEOUT) -> int:
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the host did not exit within {timeout} s\n"
+                                 + self.describe()) from None
+
+    def finish(self, expect_exit: int | None = 0) -> int:
+        """Closes stdin, waits for the exit, checks the whole of stdout and the exit code."""
+        self.close_stdin()
+        code = self.wait_exit()
+        self.reader.join(EXIT_TIMEOUT)
+        self.finished = True
+        assert code >= 0, f"the host died from signal {-code}\n{self.describe()}"
+        self.assert_clean()
+        assert self.eof and self.consumed == len(self.raw), \
+            f"stdout not entirely frames\n{self.describe()}"
+        if expect_exit is not None:
+            assert code == expect_exit, f"exit code {code}, expected {expect_exit}\n" \
+                                        f"{self.describe()}"
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(EXIT_TIMEOUT)
+        self.reader.join(EXIT_TIMEOUT)
+        self.stderr_file.close()
+
+
+@pytest.fixture
+def native(binary, world, message_validator):
+    """Factory: native(*args) starts `BINARY ARGS` (default: `native`) inside the world."""
+    hosts: list[Host] = []
+    env = dict(os.environ)
+    env["LC_ALL"] = "C.UTF-8"
+    env.pop("MXHEALTH_DNS_DEBUG", None)
+
+    def start(*args: str) -> Host:
+        args = args or ("native",)
+        host = Host(["ip", "netns", "exec", world.netns, binary, *args], env, message_validator)
+        hosts.append(host)
+        return host
+
+    yield start
+    for host in hosts:
+        host.kill()
+
+
+@pytest.fixture
+def world_options(world):
+    """Check options for the test world (like the CLI tests' --resolver/--trust-anchor)."""
+    return {"resolver": ["127.0.0.1"], "trust_anchor": str(world.trust_anchor),
+            "allow_private": True, "ca_file": str(world.ca_file)}
+
+
+def error_code(message: dict) -> str:
+    return message["error"]["code"]
+
+
+def check_report(report: dict, target: str, *, smtp_disabled: bool) -> None:
+    mxh.check_invariants(report, mxh.EXIT_FOR_VERDICT[report["verdict"]], target,
+                         smtp_disabled=smtp_disabled)
+
+
+def check_stream(msgs: list[dict], id_, target: str, *, smtp_disabled: bool) -> dict:
+    """The contract's order for a check that ran: progress dns once, first; one progress
+    probe per probe of the report; result last. Returns the report."""
+    types = [(m["type"], m.get("stage")) for m in msgs]
+    assert all(id_key(m["id"]) == id_key(id_) for m in msgs)
+    assert msgs[-1]["type"] == "result", f"stream does not end with a result: {types}\n" \
+                                         f"{json.dumps(msgs[-1])[:2000]}"
+    result = msgs[-1]
+    assert result["ok"] is True
+    assert "parts" not in result, "a report of the test world was split"
+    report = result["report"]
+    check_report(report, target, smtp_disabled=smtp_disabled)
+
+    assert types[0] == ("progress", "dns"), f"first message is not progress dns: {types}"
+    assert types.count(("progress", "dns")) == 1, f"progress dns more than once: {types}"
+    middle = msgs[1:-1]
+    assert all((m["type"], m.get("stage")) == ("progress", "probe") for m in middle), \
+        f"between progress dns and result only probe events may come: {types}"
+
+    dns = msgs[0]
+    assert dns["domain"] == report["domain"]
+    assert dns["null_mx"] == report["null_mx"]
+    assert dns["implicit_mx"] == report["implicit_mx"]
+    fields = ("priority", "host", "ips", "reachable", "error")
+    assert dns["mx_records"] == [{k: r[k] for k in fields} for r in report["mx_records"]], \
+        "progress dns mx_records differ from the report's"
+
+    def canon(host, probe):
+        return host, json.dumps(probe, sort_keys=True)
+
+    events = sorted(canon(m["host"], m["probe"]) for m in middle)
+    probes = sorted(canon(r["host"], p) for r in report["mx_records"] for p in r["smtp_probes"])
+    if events != probes:
+        ev = collections.Counter(events)
+        pr = collections.Counter(probes)
+        raise AssertionError(
+            f"probe events ({len(events)}) differ from the report's probes ({len(probes)}):\n"
+            f"  only in events: {[e[:300] for e in (ev - pr).elements()][:5]}\n"
+            f"  only in report: {[p[:300] for p in (pr - ev).elements()][:5]}")
+    return report
+
+
+# ------------------------------------------------------------------------------------
+# Starting and hello
+# ------------------------------------------------------------------------------------
+
+def check_hello(message: dict, id_) -> None:
+    assert id_key(message["id"]) == id_key(id_), message
+    assert message["type"] == "hello" and message["ok"] is True, message
+    assert message["protocol_version"] == 1
+    assert message["host_version"] == HOST_VERSION
+    assert message["capabilities"] == CAPABILITIES, message["capabilities"]
+
+
+def test_hello(native, binary, request_validator):
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                             timeout=30).stdout.split()
+    assert version and version[0] == "mxhealth", version
+    host = native()
+    for id_, with_params in ((1, True), ("hello-2", False), ("x" * 128, True), (0, True),
+                             (-5, True)):
+        request = {"id": id_, "type": "hello"}
+        if with_params:
+            request["params"] = {}
+        assert not list(request_validator.iter_errors(request))
+        host.send(request)
+        answer = host.answer(id_)
+        check_hello(answer, id_)
+        assert answer["host_version"] == version[1], "hello and --version disagree"
+    assert len(host.messages) == 5
+    host.finish()
+
+
+@pytest.mark.parametrize("args", [
+    (CHROME_ORIGIN,),
+    (FIREFOX_MANIFEST, FIREFOX_ADDON_ID),
+], ids=["chromium-origin", "firefox-manifest"])
+def test_started_by_browser(native, args):
+    """Chromium passes the caller's origin as argv[1]; Firefox the manifest path and the
+    add-on id: both start host mode, not the CLI."""
+    host = native(*args)
+    check_hello(host.call("hello", id_=7), 7)
+    host.finish()
+
+
+# ------------------------------------------------------------------------------------
+# registrable_domain
+# ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("given, expected", [
+    ("mail.google.com", "google.com"),
+    ("foo.bar.co.uk", "bar.co.uk"),
+    ("google.com", "google.com"),
+    ("bücher.example", "bücher.example"),
+    ("xn--bcher-kva.example", "bücher.example"),
+    ("Mail.Google.COM.", "google.com"),
+])
+def test_registrable_domain(native, request_validator, given, expected):
+    host = native()
+    request = {"id": 1, "type": "registrable_domain", "params": {"host": given}}
+    assert not list(request_validator.iter_errors(request))
+    host.send(request)
+    answer = host.answer(1)
+    assert answer["type"] == "registrable_domain", answer
+    assert answer["ok"] is True
+    assert answer["host"] == given
+    assert answer["domain"] == expected, answer
+    host.finish()
+
+
+def test_registrable_domain_errors(native):
+    host = native()
+    answer = host.call("registrable_domain", {"host": "co.uk"})
+    assert answer["type"] == "error" and error_code(answer) == "input.public_suffix", answer
+    for bad in ("a..b", "", "under_score!.example", "x" * 300 + ".com"):
+        answer = host.call("registrable_domain", {"host": bad})
+        assert answer["type"] == "error", (bad, answer)
+        assert answer["ok"] is False
+        assert error_code(answer).startswith("input."), (bad, answer)
+    answer = host.call("registrable_domain", {})
+    assert answer["type"] == "error"
+    assert error_code(answer) == "request.invalid" or error_code(answer).startswith("input."), \
+        answer
+    host.finish()
+
+
+# ------------------------------------------------------------------------------------
+# check
+# ------------------------------------------------------------------------------------
+
+def test_check_with_probes(native, world_options, request_validator):
+    host = native()
+    request = {"id": "smtp-1", "type": "check",
+               "params": {"target": "smtp.test", "options": world_options}}
+    assert not list(request_validator.iter_errors(request))
+    host.send(request)
+    msgs = host.stream("smtp-1")
+    report = check_stream(msgs, "smtp-1", "smtp.test", smtp_disabled=False)
+    # the world's smtp.test: 2 hosts x 2 addresses x 3 ports, all ok (tests/world/README.md)
+    assert report["verdict"] == "healthy", report["findings"]
+    assert sum(len(r["smtp_probes"]) for r in report["mx_records"]) == 12
+    assert len(msgs) == 1 + 12 + 1
+    assert all(p["status"] == "ok" for r in report["mx_records"] for p in r["smtp_probes"])
+    assert report["any_smtp_ok"] is True and report["all_tls_ok"] is True
+    host.finish()
+
+
+def test_check_without_smtp(native, world_options):
+    host = native()
+    options = dict(world_options, no_smtp=True)
+    msgs = host.stream(host.request("check", {"target": "smtp.test", "options": options},
+                                    id_=41))
+    assert [(m["type"], m.get("stage")) for m in msgs] == [("progress", "dns"), ("result", None)]
+    report = check_stream(msgs, 41, "smtp.test", smtp_disabled=True)
+    assert report["smtp_probe_enabled"] is False
+    assert [r["host"] for r in report["mx_records"]] == ["mx1.smtp.test", "mx2.smtp.test"]
+    host.finish()
+
+
+def test_check_skipped_probes(native, world_options):
+    """Without allow_private the world's addresses are not contacted: the report lists
+    every probe as skipped, and no progress probe message is sent for them (they are not
+    finished SMTP probes)."""
+    host = native()
+    options = dict(world_options, allow_private=False)
+    msgs = host.stream(host.request("check", {"target": "smtp.test", "options": options}))
+    assert [(m["type"], m.get("stage")) for m in msgs] == [("progress", "dns"), ("result", None)]
+    report = msgs[-1]["report"]
+    check_report(report, "smtp.test", smtp_disabled=False)
+    statuses = {p["status"] for r in report["mx_records"] for p in r["smtp_probes"]}
+    assert statuses == {"skipped"}, statuses
+    host.finish()
+
+
+def test_check_could_not_check(native, world_options):
+    """An unreachable resolver: no progress dns (the MX lookup failed), and a result with
+    verdict could_not_check, not an error."""
+    host = native()
+    options = dict(world_options, resolver=["127.0.0.1@9"], timeout=1, no_smtp=True)
+    msgs = host.stream(host.request("check", {"target": "example.com", "options": options}))
+    assert [m["type"] for m in msgs] == ["result"], [json.dumps(m)[:300] for m in msgs]
+    report = msgs[-1]["report"]
+    check_report(report, "example.com", smtp_disabled=True)
+    assert report["verdict"] == "could_not_check"
+    host.finish()
+
+
+def test_concurrent_checks(native, world_options):
+    """Two checks at once, with a string and an integer id: both answered, each with its own
+    id and its own report; the host answers hello while they run."""
+    host = native()
+    a = host.request("check", {"target": "smtp.test",
+                               "options": dict(world_options, ports=[25])}, id_="a")
+    b = host.request("check", {"target": "healthy.test",
+                               "options": dict(world_options, no_smtp=True)}, id_=2)
+    check_hello(host.call("hello", id_="h"), "h")
+    stream_a = host.stream(a)
+    stream_b = host.stream(b)
+    report_a = check_stream(stream_a, a, "smtp.test", smtp_disabled=False)
+    report_b = check_stream(stream_b, b, "healthy.test", smtp_disabled=True)
+    assert report_a["domain"] == "smtp.test" and report_b["domain"] == "healthy.test"
+    assert {p["port"] for r in report_a["mx_records"] for p in r["smtp_probes"]} == {25}
+    assert len(stream_a) == 1 + 4 + 1
+    host.finish()
+    ids = {id_key(m["id"]) for m in host.messages}
+    assert ids == {id_key("a"), id_key(2), id_key("h")}, ids
+
+
+def silent_check(world_options) -> dict:
+    """A check that hangs: the server accepts and never greets, and the probe would wait
+    20 s for the greeting."""
+    return {"target": "silent.bad.test",
+            "options": dict(world_options, ports=[25], greeting_timeout=20, timeout=60)}
+
+
+def test_cancel(native, world_options):
+    host = native()
+    slow = host.request("check", silent_check(world_options), id_="slow")
+    host.wait_until(lambda: any(m.get("id") == "slow" and m.get("stage") == "dns"
+                                for m in host.messages), ANSWER_TIMEOUT, "progress dns of 'slow'")
+    time.sleep(0.3)  # the probe is now waiting for the greeting
+
+    # a second check with the id of a running check is refused; the first one goes on
+    before = len(host.messages)
+    host.request("check", silent_check(world_options), id_="slow")
+    dup = host.wait_until(lambda: [m for m in host.messages[before:] if m.get("id") == "slow"],
+                          ANSWER_TIMEOUT, "request.duplicate_id")[0]
+    assert dup["type"] == "error" and error_code(dup) == "request.duplicate_id", dup
+
+    def ended(id_, start=0):
+        return lambda: [(i, m) for i, m in enumerate(host.messages) if i >= start
+                        and id_key(m.get("id")) == id_key(id_)
+                        and m["type"] in ("cancelled", "result")]
+
+    sent = time.monotonic()
+    cancel = host.request("cancel", {"id": slow}, id_="c1")
+    index, last = host.wait_until(ended(slow), 5, "the end of the cancelled check")[0]
+    cancelled_at = host.arrival[index]
+    answer = host.answer(cancel, timeout=5)
+    assert last["type"] == "cancelled", json.dumps(last)[:2000]
+    assert last["ok"] is False and error_code(last) == "request.cancelled"
+    assert cancelled_at - sent < FAST, f"cancelled after {cancelled_at - sent:.2f} s"
+    assert answer == {"id": "c1", "type": "cancel", "ok": True, "found": True}, answer
+
+    # no longer running, never was: found false
+    for target_id in (slow, "nonexistent", 12345):
+        answer = host.call("cancel", {"id": target_id})
+        assert answer["type"] == "cancel" and answer["ok"] is True, answer
+        assert answer["found"] is False, answer
+    answer = host.call("cancel", {})
+    assert answer["type"] == "error" and error_code(answer) == "request.invalid", answer
+
+    # the id is free again once the check has ended
+    start = len(host.messages)
+    host.request("check", {"target": "nullmx.test",
+                           "options": dict(world_options, no_smtp=True)}, id_=slow)
+    got = host.wait_until(lambda: [m for m in host.messages[start:] if m.get("id") == slow
+                                   and m["type"] in ("result", "error", "cancelled")],
+                          CHECK_TIMEOUT, "the end of the check with the reused id")
+    assert got[0]["type"] == "result", json.dumps(got[0])[:500]
+    assert got[0]["report"]["domain"] == "nullmx.test"
+    host.finish()
+    # nothing of the cancelled check after its cancelled (the reused id's check sends no
+    # probe events: no_smtp)
+    late = [m for m in host.messages[index + 1:start]
+            if m.get("id") == slow and m["type"] != "error"]
+    assert not late, f"messages of the cancelled check after cancelled: {late}"
+    assert not [m for m in host.messages[start:] if m.get("id") == slow
+                and m.get("stage") == "probe"]
+
+
+def test_eof_during_check(native, world_options):
+    """stdin closes while a probe waits for a greeting: the host exits within 1 s, code 0,
+    and never sends that check's result."""
+    host = native()
+    host.request("check", silent_check(world_options), id_="slow")
+    host.request("check", silent_check(world_options), id_="slow2")
+    host.wait_until(lambda: sum(1 for m in host.messages if m.get("stage") == "dns") == 2,
+                    ANSWER_TIMEOUT, "progress dns of both checks")
+    time.sleep(0.3)
+    host.close_stdin()
+    code = host.wait_exit(timeout=5)
+    took = time.monotonic() - host.stdin_closed_at
+    assert took < FAST, f"the host took {took:.2f} s to exit after EOF\n{host.describe()}"
+    host.finish(expect_exit=0)
+    assert code == 0
+    late = [m for m in host.messages if m["type"] not in ("progress", "cancelled")]
+    assert not late, f"unexpected messages after EOF: {late}"
+
+
+@pytest.mark.parametrize("target", ["a..b", "", "-bad.example", "foo.onion", "x@", "http://"])
+def test_check_bad_target(native, world_options, target):
+    host = native()
+    msgs = host.stream(host.request("check", {"target": target, "options": world_options}))
+    assert [m["type"] for m in msgs] == ["error"], [json.dumps(m)[:300] for m in msgs]
+    assert error_code(msgs[0]).startswith("input."), msgs[0]
+    if target == "a..b":
+        assert error_code(msgs[0]) == "input.empty_label", msgs[0]
+    host.finish()
+
+
+@pytest.mark.parametrize("options, code", [
+    ({"timeout": 0}, "input.usage"),
+    ({"timeout": 301}, "input.usage"),
+    ({"greeting_timeout": 121}, "input.usage"),
+    ({"connect_timeout": 0}, "input.usage"),
+    ({"ports": [0]}, "input.usage"),
+    ({"ports": [70000]}, "input.usage"),
+    ({"ports": []}, "input.usage"),
+    ({"ports": list(range(25, 34))}, "input.usage"),
+    ({"no_smtp": "yes"}, "input.usage"),
+    ({"resolver": ["not-an-address"]}, "dns.config"),
+    ({"trust_anchor": "/nonexistent/test.ta"}, "dns.config"),
+    ({"ca_file": "/nonexistent/ca.pem"}, "tls.config"),
+], ids=["timeout0", "timeout301", "greeting121", "connect0", "port0", "port70000",
+        "no-ports", "nine-ports", "no_smtp-string",
+        "resolver", "trust_anchor", "ca_file"])
+def test_check_bad_options(native, world_options, options, code):
+    host = native()
+    msgs = host.stream(host.request("check", {"target": "smtp.test",
+                                              "options": dict(world_options, **options)}))
+    assert msgs[-1]["type"] == "error", [json.dumps(m)[:300] for m in msgs]
+    assert error_code(msgs[-1]) == code, msgs[-1]
+    assert not [m for m in msgs if m["type"] == "result"]
+    host.finish()
+
+
+@pytest.fixture
+def big_dns(world):
+    """tests/integration/bigdns.py inside the world's namespace, on 127.0.0.3:53: the zone
+    big.test with 32 MX hosts x 8 loopback addresses, where every probe is refused."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bigdns.py")
+    with tempfile.TemporaryDirectory(prefix="mxh-bigdns-") as tmp:
+        ready = os.path.join(tmp, "ready")
+        proc = subprocess.Popen(["ip", "netns", "exec", world.netns, "/usr/bin/python3", script,
+                                 BIG_DNS, "--ready", ready],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 10
+            while not os.path.exists(ready):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"bigdns.py did not start: {proc.stderr.read()!r}")
+                time.sleep(0.02)
+            yield BIG_DNS
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+BIG_DNS = "127.0.0.3"
+
+
+def test_big_report_is_split(native, big_dns):
+    """A report over 1,000,000 bytes: one result_part per MX record (index 0..count-1, in
+    the report's order), then a result with parts and mx_records []. No message is over
+    the limit (the reader checks every frame), and the reassembled report is a valid report
+    whose probes are exactly the probe events."""
+    host = native()
+    ports = list(range(25, 33))
+    options = {"resolver": [big_dns], "allow_private": True, "ports": ports,
+               "connect_timeout": 2, "timeout": 60}
+    msgs = host.stream(host.request("check", {"target": "big.test", "options": options},
+                                    id_="big"))
+    kinds = [(m["type"], m.get("stage")) for m in msgs]
+    assert kinds[0] == ("progress", "dns"), kinds[:3]
+    parts = [m for m in msgs if m["type"] == "result_part"]
+    result = msgs[-1]
+    assert result["type"] == "result", json.dumps(result)[:1000]
+    assert parts, "a report of about 1.5 MB was not split"
+    assert result.get("parts") == len(parts) == 32, (result.get("parts"), len(parts))
+    first_part = kinds.index(("result_part", None))
+    assert all(k == ("progress", "probe") for k in kinds[1:first_part]), \
+        "only probe events may come between progress dns and the first result_part"
+    assert all(k == ("result_part", None) for k in kinds[first_part:-1]), \
+        "the result_part messages must come together, right before the result"
+    assert [m["index"] for m in parts] == list(range(len(parts))), [m["index"] for m in parts]
+    assert {m["count"] for m in parts} == {len(parts)}
+    split = result["report"]
+    assert split["mx_records"] == []
+    assert split["count"] == len(parts)
+    report = dict(split, mx_records=[m["mx_record"] for m in parts])
+    errors = schema_errors(host.validator, {"id": "big", "type": "result", "ok": True,
+                                            "report": report})
+    assert not errors, "the reassembled report does not match the schema:\n" + "\n".join(errors)
+    # the same checks as for an unsplit stream, on the reassembled one
+    check_stream([m for m in msgs if m["type"] == "progress"]
+                 + [{"id": "big", "type": "result", "ok": True, "report": report}],
+                 "big", "big.test", smtp_disabled=False)
+    assert sum(len(r["smtp_probes"]) for r in report["mx_records"]) == 32 * 8 * len(ports)
+    assert len(json.dumps(report, ensure_ascii=False, separators=(",", ":"))) > 1_400_000
+    assert all(len(json.dumps(m, ensure_ascii=False).encode()) <= MAX_OUT for m in msgs)
+    host.finish()
+
+
+# ------------------------------------------------------------------------------------
+# Malformed input
+# ------------------------------------------------------------------------------------
+
+def test_frame_empty(native):
+    """Length 0: one frame.empty error, then the host exits (code 1) without waiting for
+    more input (stdin stays open)."""
+    host = native()
+    host.write(struct.pack("=I", 0))
+    message = host.next_message(0)[1]
+    assert message["type"] == "error" and message["id"] is None, message
+    assert error_code(message) == "frame.empty", message
+    code = host.wait_exit(timeout=2)
+    assert code == 1, f"exit {code}\n{host.describe()}"
+    host.finish(expect_exit=1)
+    assert len(host.messages) == 1
+
+
+@pytest.mark.parametrize("length", [0xFFFFFFF0, MAX_IN + 1], ids=["huge", "1MiB+1"])
+def test_frame_too_large(native, length):
+    """A length over 1 MiB: frame.too_large and exit (code 1) at once, without reading
+    the announced bytes (stdin stays open, nothing follows the length)."""
+    host = native()
+    sent = time.monotonic()
+    host.write(struct.pack("=I", length))
+    message = host.next_message(0, timeout=2)[1]
+    assert message["type"] == "error" and message["id"] is None, message
+    assert error_code(message) == "frame.too_large", message
+    code = host.wait_exit(timeout=2)
+    took = time.monotonic() - sent
+    assert code == 1, f"exit {code}\n{host.describe()}"
+    assert took < 2, f"took {took:.2f} s"
+    host.finish(expect_exit=1)
+
+
+def test_frame_of_exactly_1mib(native):
+    """The inbound limit is inclusive: a 1 MiB request (padded with spaces) is served."""
+    host = native()
+    body = b'{"id": 1, "type": "hello"}'
+    body += b" " * (MAX_IN - len(body))
+    assert len(body) == MAX_IN
+    host.send_body(body)
+    check_hello(host.answer(1), 1)
+    host.finish()
+
+
+@pytest.mark.parametrize("data", [
+    struct.pack("=I", 100) + b'{"id": 1, "ty',
+    struct.pack("=I", 100)[:2],
+], ids=["inside-body", "inside-length"])
+def test_frame_truncated(native, data):
+    """The stream ends inside a frame: frame.truncated, then exit 0."""
+    host = native()
+    host.write(data)
+    host.close_stdin()
+    code = host.wait_exit(timeout=2)
+    host.finish(expect_exit=None)
+    assert code == 0, f"exit {code}\n{host.describe()}"
+    assert [(m["type"], m["id"], error_code(m)) for m in host.messages] == \
+        [("error", None, "frame.truncated")], host.describe()
+
+
+def test_eof_between_frames(native):
+    host = native()
+    check_hello(host.call("hello", id_=1), 1)
+    host.close_stdin()
+    assert host.wait_exit(timeout=2) == 0
+    host.finish()
+    assert len(host.messages) == 1
+
+
+# Well-framed but invalid requests: each answered with an error, and the host goes on.
+# (body, expected code, expected id; "any" = the id is not fixed by the contract)
+BAD_REQUESTS = [
+    (b"{not json", "frame.invalid_json", None),
+    (b'{"id": 1, "type": "hello"', "frame.invalid_json", None),
+    (b'"\xff\xfe"', "frame.invalid_json", None),
+    (b'{"id": "\xc3", "type": "hello"}', "frame.invalid_json", None),
+    (b"[1, 2, 3]", "frame.invalid_json", None),
+    (b'["hello"]', "frame.invalid_json", None),
+    (b'"hello"', "frame.invalid_json", None),
+    (b"42", "frame.invalid_json", None),
+    (b"null", "frame.invalid_json", None),
+    (b'{"id": 5, "type": "hello"} trailing', "frame.invalid_json", None),
+    (b'{"id": 5, "type": "frobnicate", "params": {}}', "request.unknown_type", 5),
+    (b'{"id": "u", "type": "HELLO"}', "request.unknown_type", "u"),
+    (b'{"type": "hello", "params": {}}', "request.invalid", None),
+    (b'{"id": null, "type": "hello"}', "request.invalid", None),
+    (b'{"id": 1.5, "type": "hello"}', "request.invalid", None),
+    (b'{"id": true, "type": "hello"}', "request.invalid", None),
+    (b'{"id": "", "type": "hello"}', "request.invalid", None),
+    (b'{"id": [1], "type": "hello"}', "request.invalid", None),
+    (b'{"id": 6}', "request.invalid", 6),
+    (b'{"id": 7, "type": 3}', "request.invalid", 7),
+    (b'{"id": 8, "type": "hello", "params": []}', "request.invalid", 8),
+    (b'{"id": 9, "type": "check"}', "request.invalid", 9),
+    (b'{"id": 10, "type": "check", "params": "smtp.test"}', "request.invalid", 10),
+    (b'{"id": 11, "type": "cancel"}', "request.invalid", 11),
+    (b'{"id": 12, "type": "registrable_domain", "params": {"host": 3}}', "request.invalid", 12),
+]
+
+
+def test_bad_requests_keep_serving(native):
+    host = native()
+    for body, code, id_ in BAD_REQUESTS:
+        index = len(host.messages)
+        host.send_body(body)
+        message = host.next_message(index)[1]
+        where = f"request {body[:80]!r}"
+        assert message["type"] == "error" and message["ok"] is False, (where, message)
+        assert error_code(message) == code, (where, message)
+        assert id_key(message["id"]) == id_key(id_), (where, message)
+        # still serving, and nothing else came for the bad request
+        check_hello(host.call("hello", id_=f"after-{index}"), f"after-{index}")
+        assert len(host.messages) == index + 2, (where, host.messages[index:])
+    # an id of 129 characters is not an id; whatever the error's id, the code is request.invalid
+    index = len(host.messages)
+    host.send({"id": "x" * 129, "type": "hello"})
+    message = host.next_message(index)[1]
+    assert message["type"] == "error" and error_code(message) == "request.invalid", message
+    host.finish()
+
+
+def test_several_frames_in_one_write(native):
+    """Frames are a byte stream: several requests in one write, and one request split over
+    several writes, are all read correctly."""
+    host = native()
+    host.write(b"".join(frame(encode({"id": i, "type": "hello"})) for i in range(5)))
+    for i in range(5):
+        check_hello(host.answer(i), i)
+    data = frame(encode({"id": "split", "type": "registrable_domain",
+                         "params": {"host": "mail.google.com"}}))
+    for i in range(len(data)):
+        host.write(data[i:i + 1])
+        if i in (1, 4, 10):
+            time.sleep(0.05)
+    assert host.answer("split")["domain"] == "google.com"
+    host.finish()
+
+
+def test_stdout_is_only_frames(native, world_options):
+    """A whole session, including a check with probes and errors: every byte on stdout
+    belongs to a frame (Host.finish parses all of it), and every message answers a request
+    that was made."""
+    host = native()
+    sent = set()
+    sent.add(id_key(host.request("hello")))
+    sent.add(id_key(host.request("check", {"target": "port25blocked.bad.test",
+                                           "options": dict(world_options, connect_timeout=1)})))
+    sent.add(id_key(host.request("check", {"target": "a..b"})))
+    sent.add(id_key(host.request("registrable_domain", {"host": "co.uk"})))
+    host.send_body(b"garbage")
+    for id_ in list(sent):
+        host.wait_until(lambda i=id_: [m for m in host.messages if id_key(m.get("id")) == i
+                                       and m["type"] in ("hello", "result", "error",
+                                                         "registrable_domain")],
+                        CHECK_TIMEOUT, f"answer to {id_}")
+    host.finish()
+    assert host.consumed == len(host.raw) > 0
+    got = {id_key(m["id"]) for m in host.messages}
+    assert got == sent | {id_key(None)}, got
