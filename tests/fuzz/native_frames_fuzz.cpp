@@ -14,7 +14,7 @@ class BytesSource final : public mxh::protocol::ByteSource {
   BytesSource(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
   mxh::Result<std::size_t> read(std::span<char> buffer) override {
     const std::size_t n = std::min(buffer.size(), size_ - position_);
-    std::memcpy(buffer.data(), data_ + position_, n);
+    if (n > 0) std::memcpy(buffer.data(), data_ + position_, n);  // data_ may be null when size_ is 0
     position_ += n;
     return n;
   }

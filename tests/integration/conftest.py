@@ -201,6 +201,9 @@ class Mxhealth:
         self._cache: dict[tuple, mxh.Run] = {}
         self.env = dict(os.environ)
         self.env["LC_ALL"] = "C.UTF-8"
+        # `check` without --compare never touches the history; should it, it is not the
+        # real home's (tests/integration/test_history.py tests the history)
+        self.env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="mxh-xdg-")
         self.env.pop("MXHEALTH_DNS_DEBUG", None)
 
     def argv(self, *args: str) -> list[str]:
@@ -281,4 +284,6 @@ class Mxhealth:
 
 @pytest.fixture(scope="session")
 def mx(binary, world, validator) -> Mxhealth:
-    return Mxhealth(binary, world, validator)
+    runner = Mxhealth(binary, world, validator)
+    yield runner
+    shutil.rmtree(runner.env["XDG_DATA_HOME"], ignore_errors=True)

@@ -30,7 +30,12 @@ TOP_LEVEL_FIELDS = {
     "verdict", "error", "mx_records", "count", "has_valid_mx", "all_reachable",
     "smtp_probe_enabled", "any_smtp_ok", "all_tls_ok", "issues", "findings",
     "null_mx", "implicit_mx", "dnssec", "resolver",
+    "changes_since_last",  # issue 4b: the history
 }
+CHANGE_KINDS = {"verdict.changed", "mx.added", "mx.removed", "mx.priority_changed",
+                "address.added", "address.removed", "probe.status_changed",
+                "tls.version_changed", "certificate.renewed", "certificate.changed",
+                "finding.new", "finding.resolved"}
 MX_FIELDS = {"priority", "host", "ips", "reachable", "error", "smtp_probe", "smtp_probes",
              "implicit", "cname", "addresses"}
 ADDRESS_FIELDS = {"ip", "version", "public", "range"}
@@ -315,6 +320,21 @@ def check_invariants(report: dict, returncode: int, target: str, *,
         assert all(e["status"] == "unvalidated" for e in report["dnssec"])
     for f in findings(report, code="dnssec.bogus"):
         assert f["severity"] == "error"
+
+    # changes since the last check (docs/report.md, "Changes since the last check")
+    changes = report["changes_since_last"]
+    if verdict == "could_not_check":
+        assert changes is None, f"a could_not_check report with changes_since_last {changes}"
+    if changes is not None:
+        assert set(changes) == {"previous_checked_at", "changes"}, f"changes_since_last {changes}"
+        assert CHECKED_AT_RE.match(changes["previous_checked_at"]), changes
+        assert changes["previous_checked_at"] < report["checked_at"], \
+            f"previous_checked_at {changes['previous_checked_at']} is not before " \
+            f"checked_at {report['checked_at']}"
+        for c in changes["changes"]:
+            assert set(c) == {"kind", "message", "host", "port"}, f"change {c}"
+            assert c["kind"] in CHANGE_KINDS, f"unknown change kind {c}"
+            assert isinstance(c["message"], str) and c["message"], c
 
 
 # --------------------------------------------------------------------------

@@ -40,7 +40,7 @@ FIREFOX_ADDON_ID = "mxhealth@mxhealth.org"
 
 HOST_VERSION = "0.1.0"
 CAPABILITIES = {
-    "messages": ["hello", "check", "cancel", "registrable_domain"],
+    "messages": ["hello", "check", "cancel", "registrable_domain", "history"],
     "checks": ["mx", "dnssec", "smtp", "tls"],
     "default_ports": [25, 587, 465],
 }
@@ -69,7 +69,8 @@ def schema_errors(validator, message) -> list[str]:
     # against the kind the message claims to be, to say what is wrong with it.
     kind = {"hello": "Hello", "result": "Result", "result_part": "ResultPart",
             "error": "Error", "cancelled": "Cancelled", "cancel": "Cancel",
-            "registrable_domain": "RegistrableDomain"}.get(message.get("type")) \
+            "registrable_domain": "RegistrableDomain",
+            "history": "History"}.get(message.get("type")) \
         if isinstance(message, dict) else None
     if isinstance(message, dict) and message.get("type") == "progress":
         kind = {"dns": "ProgressDns", "probe": "ProgressProbe"}.get(message.get("stage"))
@@ -304,11 +305,13 @@ class Host:
 
 
 @pytest.fixture
-def native(binary, world, message_validator):
-    """Factory: native(*args) starts `BINARY ARGS` (default: `native`) inside the world."""
+def native(binary, world, message_validator, tmp_path):
+    """Factory: native(*args) starts `BINARY ARGS` (default: `native`) inside the world.
+    The host's history goes to a fresh XDG_DATA_HOME of the test, never to the real home."""
     hosts: list[Host] = []
     env = dict(os.environ)
     env["LC_ALL"] = "C.UTF-8"
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
     env.pop("MXHEALTH_DNS_DEBUG", None)
 
     def start(*args: str) -> Host:
@@ -723,12 +726,14 @@ def test_big_report_is_split(native, big_dns):
     assert split["mx_records"] == []
     assert split["count"] == len(parts)
     report = dict(split, mx_records=[m["mx_record"] for m in parts])
+    assert result["cached"] is False
     errors = schema_errors(host.validator, {"id": "big", "type": "result", "ok": True,
-                                            "report": report})
+                                            "cached": False, "report": report})
     assert not errors, "the reassembled report does not match the schema:\n" + "\n".join(errors)
     # the same checks as for an unsplit stream, on the reassembled one
     check_stream([m for m in msgs if m["type"] == "progress"]
-                 + [{"id": "big", "type": "result", "ok": True, "report": report}],
+                 + [{"id": "big", "type": "result", "ok": True, "cached": False,
+                     "report": report}],
                  "big", "big.test", smtp_disabled=False)
     assert sum(len(r["smtp_probes"]) for r in report["mx_records"]) == 32 * 8 * len(ports)
     assert len(json.dumps(report, ensure_ascii=False, separators=(",", ":"))) > 1_400_000

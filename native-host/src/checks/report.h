@@ -60,6 +60,19 @@ struct ResolverReport {
   std::optional<std::string> note;
 };
 
+// One difference between this check and the previous check of the same domain.
+struct Change {
+  std::string kind;  // stable id, e.g. "mx.added", "probe.status_changed"
+  std::string message;
+  std::optional<std::string> host;
+  std::optional<int> port;
+};
+
+struct ChangesSinceLast {
+  std::string previousCheckedAt;
+  std::vector<Change> changes;  // empty: nothing changed
+};
+
 enum class Verdict { healthy, needs_attention, broken, could_not_check };
 std::string_view verdictName(Verdict verdict);
 
@@ -85,6 +98,7 @@ struct Report {
   bool implicitMx = false;
   std::vector<DnssecEntry> dnssec;
   ResolverReport resolver;
+  std::optional<ChangesSinceLast> changesSinceLast;  // filled in from the history, when kept
 };
 
 // The verdict that findings and an error imply: any error finding is broken, any warning needs

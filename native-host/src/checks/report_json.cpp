@@ -103,6 +103,18 @@ Json recordToJson(const MxRecordReport& r) {
               {"smtp_probes", std::move(probes)}};
 }
 
+Json changesToJson(const std::optional<ChangesSinceLast>& changes) {
+  if (!changes) return nullptr;
+  Json list = Json::array();
+  for (const Change& change : changes->changes) {
+    list.push_back(Json{{"kind", change.kind},
+                        {"message", change.message},
+                        {"host", orNull(change.host)},
+                        {"port", orNull(change.port)}});
+  }
+  return Json{{"previous_checked_at", changes->previousCheckedAt}, {"changes", std::move(list)}};
+}
+
 }  // namespace
 
 Json reportToJson(const Report& report) {
@@ -139,6 +151,7 @@ Json reportToJson(const Report& report) {
       {"null_mx", report.nullMx},
       {"implicit_mx", report.implicitMx},
       {"dnssec", std::move(dnssec)},
+      {"changes_since_last", changesToJson(report.changesSinceLast)},
       {"resolver", Json{{"mode", resolver.mode},
                         {"servers", resolver.servers},
                         {"dnssec_validation", resolver.dnssecValidation},

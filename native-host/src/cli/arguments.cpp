@@ -18,6 +18,8 @@ const std::string_view kUsage =
     "\n"
     "Options:\n"
     "  --json                 print the full report as JSON (docs/report.md)\n"
+    "  --compare              record the check in the history and show what changed since\n"
+    "                         the previous check of the domain\n"
     "  --no-smtp              DNS checks only: do not talk to the mail servers\n"
     "  --resolver ADDR[@PORT] ask this DNS resolver (repeatable; default: /etc/resolv.conf)\n"
     "  --trust-anchor FILE    DNSSEC trust anchor (default: the system's root key)\n"
@@ -134,6 +136,9 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
     if (arg == "--json") {
       if (auto ok = flag(arg); !ok) return ok.error();
       command.json = true;
+    } else if (arg == "--compare") {
+      if (auto ok = flag(arg); !ok) return ok.error();
+      command.compare = true;
     } else if (arg == "--no-smtp") {
       if (auto ok = flag(arg); !ok) return ok.error();
       command.options.smtpProbe = false;

@@ -16,6 +16,7 @@ struct Command {
   Kind kind = Kind::help;
   std::string target;
   bool json = false;
+  bool compare = false;  // --compare: record in the history and show what changed
   checks::CheckOptions options;
 };
 

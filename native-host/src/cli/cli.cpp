@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "checks/history.h"
 #include "checks/mx_check.h"
 #include "checks/report_json.h"
 #include "checks/target.h"
@@ -40,10 +41,22 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
   auto report = checks::runCheck(*target, command->options, CancelToken());
   if (!report) return fail(err, report.error());
 
+  if (command->compare) {
+    const auto path = checks::HistoryStore::defaultPath();
+    if (!path) {
+      err << "mxhealth: warning: no history: neither XDG_DATA_HOME nor HOME is set\n";
+    } else {
+      checks::HistoryStore store(*path);
+      for (const std::string& warning : checks::recordInHistory(store, *report)) {
+        err << "mxhealth: warning: " << warning << "\n";
+      }
+    }
+  }
   if (command->json) {
     out << checks::reportToJsonText(*report, 2) << "\n";
   } else {
     out << formatTextReport(*report);
+    if (command->compare) out << formatChanges(*report);
   }
   if (report->error) err << "mxhealth: could not check " << report->domain << ": " << report->error->message << "\n";
   return exitStatusFor(report->verdict);

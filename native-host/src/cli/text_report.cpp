@@ -112,3 +112,17 @@ std::string formatTextReport(const Report& report) {
 }
 
 }  // namespace mxh::cli
+
+namespace mxh::cli {
+
+std::string formatChanges(const checks::Report& report) {
+  if (report.verdict == checks::Verdict::could_not_check) return "Not compared: the check could not be done.\n";
+  if (!report.changesSinceLast) return "No earlier check of " + report.domainUnicode + " to compare with.\n";
+  const checks::ChangesSinceLast& changes = *report.changesSinceLast;
+  if (changes.changes.empty()) return "No changes since " + changes.previousCheckedAt + ".\n";
+  std::string out = "Changes since " + changes.previousCheckedAt + ":\n";
+  for (const checks::Change& change : changes.changes) out += "  - " + change.message + "\n";
+  return out;
+}
+
+}  // namespace mxh::cli

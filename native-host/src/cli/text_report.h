@@ -9,4 +9,7 @@ namespace mxh::cli {
 
 std::string formatTextReport(const checks::Report& report);
 
+// What --compare prints: the changes since the previous check of the domain.
+std::string formatChanges(const checks::Report& report);
+
 }  // namespace mxh::cli

@@ -2,11 +2,34 @@
 
 #include "checks/mx_check.h"
 #include "checks/target.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "dns/registrable_domain.h"
 #include "protocol/framing.h"
 
 namespace mxh::protocol {
+
+namespace {
+
+// The request's options decide the result: the cache key holds all of them (in a canonical,
+// key-sorted form) except those that only steer the cache and the history.
+std::string cacheKey(const std::string& domain, const Json& options) {
+  nlohmann::json canonical = options.is_object() ? nlohmann::json::parse(options.dump()) : nlohmann::json::object();
+  canonical.erase("fresh");
+  canonical.erase("history");
+  return domain + "|" + canonical.dump();
+}
+
+bool flag(const Json& options, const char* name, bool fallback) {
+  return options.is_object() && options.contains(name) && options[name].is_boolean() ? options[name].get<bool>()
+                                                                                     : fallback;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(MessageSink& sink, const DispatcherConfig& config) : sink_(sink), cache_(config.cacheTtl) {
+  if (config.historyFile) history_ = std::make_unique<checks::HistoryStore>(*config.historyFile);
+}
 
 Dispatcher::~Dispatcher() {
   shutdown();
@@ -20,12 +43,15 @@ void Dispatcher::handle(std::string_view frame) {
     return;
   }
   const Request& request = std::get<Request>(parsed);
+  logLine("request " + request.id.dump() + ": " + request.type);
   if (request.type == "hello") {
     sink_.send(helloMessage(request.id));
   } else if (request.type == "check") {
     startCheck(request);
   } else if (request.type == "cancel") {
     cancelCheck(request);
+  } else if (request.type == "history") {
+    answerHistory(request);
   } else if (request.type == "registrable_domain") {
     auto host = stringParam(request.params, "host");
     if (!host) return sink_.send(errorMessage(request.id, host.error()));
@@ -43,36 +69,78 @@ void Dispatcher::startCheck(const Request& request) {
   if (!targetText) return sink_.send(errorMessage(request.id, targetText.error()));
   auto target = checks::parseTarget(*targetText);
   if (!target) return sink_.send(errorMessage(request.id, target.error()));
-  auto options = parseCheckOptions(request.params.contains("options") ? request.params["options"] : Json(nullptr));
+  const Json optionsJson = request.params.contains("options") ? request.params["options"] : Json(nullptr);
+  auto options = parseCheckOptions(optionsJson);
   if (!options) return sink_.send(errorMessage(request.id, options.error()));
-
-  const std::string key = request.id.dump();
+  const std::string key = cacheKey(target->domain.ascii, optionsJson);
+  const bool keepHistory = flag(optionsJson, "history", true);
+  const std::string idKey = request.id.dump();
   const std::lock_guard lock(mutex_);
-  if (checks_.contains(key)) {
+  // An id names one check at a time, whether it would be answered from the cache or not.
+  if (checks_.contains(idKey) && !checks_[idKey]->finished) {
     return sink_.send(
         errorMessage(request.id, Error{Errc::request_duplicate_id, "a check with this id is still running"}));
+  }
+  if (!flag(optionsJson, "fresh", false)) {
+    if (auto hit = cache_.find(key)) {
+      auto messages = resultMessages(request.id, hit->report, kMaxOutboundFrame);
+      messages.back()["cached"] = true;
+      messages.back()["cached_age_ms"] = hit->age.count();
+      for (const Json& message : messages) sink_.send(message);
+      return;
+    }
+  }
+
+  if (const auto finished = checks_.find(idKey); finished != checks_.end()) {
+    finished->second->thread.join();  // it has answered; its id is free again
+    checks_.erase(finished);
   }
   auto running = std::make_unique<RunningCheck>();
   RunningCheck* check = running.get();
   const CancelToken token = check->cancel.token();
-  check->thread = std::thread(
-      [this, check, token, id = request.id, target = std::move(target).value(), options = std::move(options).value()] {
-        checks::CheckObserver observer;
-        observer.onDns = [&](const checks::Report& dnsStage) { sink_.send(dnsProgress(id, dnsStage)); };
-        observer.onProbe = [&](const std::string& host, const smtp::ProbeResult& probe) {
-          sink_.send(probeProgress(id, host, probe));
-        };
-        auto report = checks::runCheck(target, options, token, observer);
-        if (token.cancelled() || (!report && report.error().code == Errc::cancelled)) {
-          sink_.send(cancelledMessage(id));
-        } else if (!report) {
-          sink_.send(errorMessage(id, report.error()));
-        } else {
-          for (const Json& message : resultMessages(id, *report, kMaxOutboundFrame)) sink_.send(message);
-        }
-        check->finished = true;
-      });
-  checks_.emplace(key, std::move(running));
+  check->thread = std::thread([this, check, token, key, keepHistory, id = request.id,
+                               target = std::move(target).value(), options = std::move(options).value()] {
+    checks::CheckObserver observer;
+    observer.onDns = [&](const checks::Report& dnsStage) { sink_.send(dnsProgress(id, dnsStage)); };
+    observer.onProbe = [&](const std::string& host, const smtp::ProbeResult& probe) {
+      sink_.send(probeProgress(id, host, probe));
+    };
+    const auto started = SteadyClock::now();
+    auto report = checks::runCheck(target, options, token, observer);
+    logLine("check " + id.dump() + " of " + target.domain.ascii + ": " +
+            (report ? std::string(checks::verdictName(report->verdict)) : std::string(errcName(report.error().code))) +
+            " in " + std::to_string(millisecondsSince(started)) + " ms");
+    if (token.cancelled() || (!report && report.error().code == Errc::cancelled)) {
+      sink_.send(cancelledMessage(id));
+    } else if (!report) {
+      sink_.send(errorMessage(id, report.error()));
+    } else {
+      std::vector<std::string> warnings;
+      if (keepHistory && history_) warnings = checks::recordInHistory(*history_, *report);
+      // A check that could not be done is worth repeating at once, not remembering.
+      if (report->verdict != checks::Verdict::could_not_check) cache_.store(key, *report);
+      auto messages = resultMessages(id, *report, kMaxOutboundFrame);
+      messages.back()["cached"] = false;
+      if (!warnings.empty()) messages.back()["warnings"] = warnings;
+      for (const Json& message : messages) sink_.send(message);
+    }
+    check->finished = true;
+  });
+  checks_.emplace(idKey, std::move(running));
+}
+
+void Dispatcher::answerHistory(const Request& request) {
+  auto domainText = stringParam(request.params, "domain");
+  if (!domainText) return sink_.send(errorMessage(request.id, domainText.error()));
+  auto target = checks::parseTarget(*domainText);
+  if (!target) return sink_.send(errorMessage(request.id, target.error()));
+  Json entries = Json::array();
+  if (history_) {
+    auto found = history_->entriesFor(target->domain.ascii);
+    if (!found) return sink_.send(errorMessage(request.id, found.error()));
+    for (const checks::HistoryEntry& entry : *found) entries.push_back(Json::parse(checks::entryToJsonLine(entry)));
+  }
+  sink_.send(historyReply(request.id, target->domain.ascii, std::move(entries)));
 }
 
 void Dispatcher::cancelCheck(const Request& request) {

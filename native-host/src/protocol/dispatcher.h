@@ -5,15 +5,20 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "checks/history.h"
 #include "core/cancel.h"
 #include "protocol/messages.h"
+#include "protocol/result_cache.h"
 
 namespace mxh::protocol {
 
@@ -24,9 +29,15 @@ class MessageSink {
   virtual void send(const Json& message) = 0;
 };
 
+struct DispatcherConfig {
+  // Where completed checks are recorded; nullopt: no history.
+  std::optional<std::filesystem::path> historyFile = checks::HistoryStore::defaultPath();
+  std::chrono::milliseconds cacheTtl = kDefaultCacheTtl;
+};
+
 class Dispatcher {
  public:
-  explicit Dispatcher(MessageSink& sink) : sink_(sink) {}
+  explicit Dispatcher(MessageSink& sink, const DispatcherConfig& config = {});
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
   ~Dispatcher();  // cancels what runs and waits for it
@@ -45,10 +56,13 @@ class Dispatcher {
   };
 
   void startCheck(const Request& request);
+  void answerHistory(const Request& request);
   void cancelCheck(const Request& request);
   void reapFinished();
 
   MessageSink& sink_;
+  ResultCache cache_;
+  std::unique_ptr<checks::HistoryStore> history_;  // null: no history kept
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<RunningCheck>> checks_;  // by the request id's JSON text
 };

@@ -96,6 +96,10 @@ Result<checks::CheckOptions> parseCheckOptions(const Json& options) {
   if (options.is_null()) return result;
   if (!options.is_object()) return usage("\"options\" must be an object");
 
+  // "fresh" and "history" steer the host's cache and history, not the check; checked all the same.
+  for (const char* name : {"fresh", "history"}) {
+    if (auto valid = boolOption(options, name, false); !valid) return valid.error();
+  }
   auto noSmtp = boolOption(options, "no_smtp", false);
   if (!noSmtp) return noSmtp.error();
   result.smtpProbe = !*noSmtp;
@@ -159,7 +163,7 @@ Json helloMessage(const Json& id) {
   message["ok"] = true;
   message["host_version"] = std::string(checks::mxhealthVersion());
   message["protocol_version"] = kProtocolVersion;
-  message["capabilities"] = Json{{"messages", {"hello", "check", "cancel", "registrable_domain"}},
+  message["capabilities"] = Json{{"messages", {"hello", "check", "cancel", "registrable_domain", "history"}},
                                  {"checks", {"mx", "dnssec", "smtp", "tls"}},
                                  {"default_ports", {25, 587, 465}}};
   return message;
@@ -183,6 +187,14 @@ Json cancelReply(const Json& id, bool found) {
   Json message = base(id, "cancel");
   message["ok"] = true;
   message["found"] = found;
+  return message;
+}
+
+Json historyReply(const Json& id, const std::string& domain, Json entries) {
+  Json message = base(id, "history");
+  message["ok"] = true;
+  message["domain"] = domain;
+  message["entries"] = std::move(entries);
   return message;
 }
 

@@ -47,6 +47,7 @@ Json helloMessage(const Json& id);
 Json errorMessage(const Json& id, const Error& error);
 Json cancelledMessage(const Json& id);
 Json cancelReply(const Json& id, bool found);
+Json historyReply(const Json& id, const std::string& domain, Json entries);
 Json registrableDomainReply(const Json& id, const std::string& host, const std::string& domain);
 Json dnsProgress(const Json& id, const checks::Report& dnsStage);
 Json probeProgress(const Json& id, const std::string& host, const smtp::ProbeResult& probe);

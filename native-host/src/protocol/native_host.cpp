@@ -6,6 +6,8 @@
 #include <csignal>
 #include <iostream>
 
+#include "core/clock.h"
+#include "core/log.h"
 #include "protocol/dispatcher.h"
 
 namespace mxh::protocol {
@@ -41,6 +43,7 @@ bool isNativeHostInvocation(std::span<const std::string_view> args) {
 }
 
 int runNativeHost(ByteSource& in, ByteSink& out) {
+  const auto started = SteadyClock::now();
   FrameWriter writer(out);
   FrameSink sink(writer);
   Dispatcher dispatcher(sink);
@@ -51,13 +54,16 @@ int runNativeHost(ByteSource& in, ByteSink& out) {
     if (!frame) {
       // A broken frame cannot be skipped: the stream has lost its place. Say so and stop.
       sink.send(errorMessage(nullptr, frame.error()));
+      logLine("broken frame, ending the session: " + frame.error().message);
       exitCode = frame.error().code == Errc::frame_truncated ? 0 : 1;
       break;
     }
     if (!*frame) break;  // the browser closed our stdin
     dispatcher.handle(**frame);
   }
+  logLine("input closed: cancelling " + std::to_string(dispatcher.runningChecks()) + " running check(s)");
   dispatcher.shutdown();
+  logLine("exiting after " + std::to_string(millisecondsSince(started)) + " ms");
   return exitCode;
 }
 
@@ -69,6 +75,7 @@ int runNativeHostOnStdio() {
     std::cerr << "mxhealth: cannot set up the native messaging stream\n";
     return 1;
   }
+  logLine("native messaging host started (protocol " + std::to_string(kProtocolVersion) + ")");
   FdByteSource in(STDIN_FILENO);
   FdByteSink out(framesFd);
   const int exitCode = runNativeHost(in, out);

@@ -14,9 +14,18 @@
 #include <vector>
 
 using namespace std::chrono_literals;
-using mxh::protocol::Dispatcher;
+using mxh::protocol::DispatcherConfig;
 using mxh::protocol::Json;
 
+namespace {
+// Unit tests keep no history: nothing is written outside the test.
+const DispatcherConfig kNoHistory{std::nullopt, mxh::protocol::kDefaultCacheTtl};
+
+class Dispatcher : public mxh::protocol::Dispatcher {
+ public:
+  explicit Dispatcher(mxh::protocol::MessageSink& sink) : mxh::protocol::Dispatcher(sink, kNoHistory) {}
+};
+}  // namespace
 namespace {
 
 class CollectingSink final : public mxh::protocol::MessageSink {
@@ -84,6 +93,7 @@ BOOST_AUTO_TEST_CASE(hello_names_the_protocol) {
   BOOST_REQUIRE(hello.has_value());
   BOOST_TEST((*hello)["protocol_version"].get<int>() == 1);
   BOOST_TEST((*hello)["ok"].get<bool>());
+  BOOST_TEST((*hello)["capabilities"]["messages"].size() == 5U);
 }
 
 BOOST_AUTO_TEST_CASE(every_error_is_answered_with_its_code) {
@@ -139,6 +149,30 @@ BOOST_AUTO_TEST_CASE(cancel_stops_a_running_check_quickly_and_unknown_ids_are_no
   BOOST_TEST((std::chrono::steady_clock::now() - start < 1s));
   dispatcher.handle(R"({"id":"k2","type":"cancel","params":{"id":"nothing"}})");
   BOOST_TEST(!(*sink.waitFor("k2", "cancel"))["found"].get<bool>());
+}
+
+BOOST_AUTO_TEST_CASE(history_without_a_store_is_empty_and_bad_domains_are_errors) {
+  CollectingSink sink;
+  Dispatcher dispatcher(sink);
+  dispatcher.handle(R"({"id":1,"type":"history","params":{"domain":"Example.TEST"}})");
+  const auto history = sink.waitFor(1, "history");
+  BOOST_REQUIRE(history.has_value());
+  BOOST_TEST((*history)["domain"].get<std::string>() == "example.test");
+  BOOST_TEST((*history)["entries"].empty());
+  dispatcher.handle(R"({"id":2,"type":"history","params":{"domain":"a..b"}})");
+  BOOST_TEST(sink.waitFor(2, "error").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(could_not_check_results_are_not_cached) {
+  SilentResolver resolver;
+  CollectingSink sink;
+  Dispatcher dispatcher(sink);
+  dispatcher.handle(resolver.request("first", 1));
+  BOOST_REQUIRE(sink.waitFor("first", "result", 5s).has_value());
+  dispatcher.handle(resolver.request("second", 1));
+  const auto second = sink.waitFor("second", "result", 5s);
+  BOOST_REQUIRE(second.has_value());
+  BOOST_TEST(!(*second)["cached"].get<bool>());
 }
 
 BOOST_AUTO_TEST_CASE(shutdown_cancels_everything_promptly) {

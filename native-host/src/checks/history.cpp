@@ -1,0 +1,300 @@
+#include "checks/history.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+namespace mxh::checks {
+namespace {
+
+using Json = nlohmann::json;
+
+template <typename T>
+Json orNull(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+std::optional<std::string> optionalString(const Json& object, const char* name) {
+  if (!object.contains(name) || !object[name].is_string()) return std::nullopt;
+  return object[name].get<std::string>();
+}
+
+bool isProblem(const FindingSummary& finding) {
+  return finding.severity == "error" || finding.severity == "warning";
+}
+
+std::string portLabel(const std::string& host, int port) {
+  return host + " port " + std::to_string(port);
+}
+
+}  // namespace
+
+HistoryEntry summarize(const Report& report) {
+  HistoryEntry entry;
+  entry.domain = report.domain;
+  entry.checkedAt = report.checkedAt;
+  entry.verdict = std::string(verdictName(report.verdict));
+  entry.smtpProbeEnabled = report.smtpProbeEnabled;
+  for (const MxRecordReport& record : report.mxRecords) {
+    MxSummary mx{record.priority, record.host, record.ips, {}};
+    for (const smtp::ProbeResult& probe : record.smtpProbes) {
+      if (probe.status == smtp::ProbeStatus::skipped || mx.ports.contains(probe.port)) continue;
+      PortSummary port{std::string(smtp::probeStatusName(probe.status)), {}, {}, {}};
+      if (probe.tls) {
+        port.tlsVersion = probe.tls->version;
+        if (probe.tls->certificate) {
+          port.certNotAfter = probe.tls->certificate->notAfter;
+          port.certIssuer = probe.tls->certificate->issuer;
+        }
+      }
+      mx.ports.emplace(probe.port, std::move(port));
+    }
+    entry.mx.push_back(std::move(mx));
+  }
+  for (const Finding& finding : report.findings) {
+    entry.findings.push_back({finding.code, std::string(severityName(finding.severity)), finding.host, finding.ip});
+  }
+  return entry;
+}
+
+std::string entryToJsonLine(const HistoryEntry& entry) {
+  Json mx = Json::array();
+  for (const MxSummary& record : entry.mx) {
+    Json ports = Json::object();
+    for (const auto& [port, summary] : record.ports) {
+      ports[std::to_string(port)] = Json{{"status", summary.status},
+                                         {"tls_version", orNull(summary.tlsVersion)},
+                                         {"cert_not_after", orNull(summary.certNotAfter)},
+                                         {"cert_issuer", orNull(summary.certIssuer)}};
+    }
+    mx.push_back(Json{{"priority", record.priority}, {"host", record.host}, {"ips", record.ips}, {"ports", ports}});
+  }
+  Json findings = Json::array();
+  for (const FindingSummary& finding : entry.findings) {
+    findings.push_back(Json{{"code", finding.code},
+                            {"severity", finding.severity},
+                            {"host", orNull(finding.host)},
+                            {"ip", orNull(finding.ip)}});
+  }
+  const Json line{{"domain", entry.domain},   {"checked_at", entry.checkedAt},
+                  {"verdict", entry.verdict}, {"smtp_probe_enabled", entry.smtpProbeEnabled},
+                  {"mx", std::move(mx)},      {"findings", std::move(findings)}};
+  return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::optional<HistoryEntry> entryFromJsonLine(std::string_view line) {
+  try {
+    const Json json = Json::parse(line);
+    HistoryEntry entry;
+    entry.domain = json.at("domain").get<std::string>();
+    entry.checkedAt = json.at("checked_at").get<std::string>();
+    entry.verdict = json.at("verdict").get<std::string>();
+    const auto probed = json.find("smtp_probe_enabled");
+    entry.smtpProbeEnabled = probed != json.end() && *probed == true;
+    for (const Json& record : json.at("mx")) {
+      MxSummary mx{record.at("priority").get<int>(),
+                   record.at("host").get<std::string>(),
+                   record.at("ips").get<std::vector<std::string>>(),
+                   {}};
+      for (const auto& [port, summary] : record.at("ports").items()) {
+        mx.ports.emplace(
+            std::stoi(port),
+            PortSummary{summary.at("status").get<std::string>(), optionalString(summary, "tls_version"),
+                        optionalString(summary, "cert_not_after"), optionalString(summary, "cert_issuer")});
+      }
+      entry.mx.push_back(std::move(mx));
+    }
+    for (const Json& finding : json.at("findings")) {
+      entry.findings.push_back({finding.at("code").get<std::string>(), finding.at("severity").get<std::string>(),
+                                optionalString(finding, "host"), optionalString(finding, "ip")});
+    }
+    return entry;
+  } catch (const std::exception&) {
+    return std::nullopt;  // a damaged line costs this entry only
+  }
+}
+
+std::vector<Change> diffEntries(const HistoryEntry& before, const HistoryEntry& after) {
+  std::vector<Change> changes;
+  auto add = [&](const char* kind, std::string message, std::optional<std::string> host = {},
+                 std::optional<int> port = {}) {
+    changes.push_back({kind, std::move(message), std::move(host), port});
+  };
+  if (before.verdict != after.verdict) {
+    add("verdict.changed", "The verdict changed from " + before.verdict + " to " + after.verdict + ".");
+  }
+  std::map<std::string, const MxSummary*> old;
+  for (const MxSummary& mx : before.mx) old[mx.host] = &mx;
+  std::set<std::string> current;
+  for (const MxSummary& mx : after.mx) {
+    current.insert(mx.host);
+    const auto found = old.find(mx.host);
+    if (found == old.end()) {
+      add("mx.added", "The MX host " + mx.host + " was added (priority " + std::to_string(mx.priority) + ").", mx.host);
+      continue;
+    }
+    const MxSummary& was = *found->second;
+    if (was.priority != mx.priority) {
+      add("mx.priority_changed",
+          "The priority of MX host " + mx.host + " changed from " + std::to_string(was.priority) + " to " +
+              std::to_string(mx.priority) + ".",
+          mx.host);
+    }
+    for (const std::string& ip : mx.ips) {
+      if (std::find(was.ips.begin(), was.ips.end(), ip) == was.ips.end()) {
+        add("address.added", "MX host " + mx.host + " has a new address " + ip + ".", mx.host);
+      }
+    }
+    for (const std::string& ip : was.ips) {
+      if (std::find(mx.ips.begin(), mx.ips.end(), ip) == mx.ips.end()) {
+        add("address.removed", "MX host " + mx.host + " no longer has the address " + ip + ".", mx.host);
+      }
+    }
+    for (const auto& [port, now] : mx.ports) {
+      const auto previous = was.ports.find(port);
+      if (previous == was.ports.end()) continue;  // like with like only
+      const PortSummary& then = previous->second;
+      const std::string where = portLabel(mx.host, port);
+      if (then.status != now.status) {
+        add("probe.status_changed", "On " + where + " the probe went from " + then.status + " to " + now.status + ".",
+            mx.host, port);
+      }
+      if (then.tlsVersion && now.tlsVersion && *then.tlsVersion != *now.tlsVersion) {
+        add("tls.version_changed",
+            "On " + where + " TLS went from " + *then.tlsVersion + " to " + *now.tlsVersion + ".", mx.host, port);
+      }
+      if (then.certNotAfter && now.certNotAfter && *now.certNotAfter > *then.certNotAfter) {
+        add("certificate.renewed",
+            "The certificate on " + where + " was renewed: it now expires " + now.certNotAfter->substr(0, 10) +
+                " (was " + then.certNotAfter->substr(0, 10) + ").",
+            mx.host, port);
+      }
+      if (then.certIssuer && now.certIssuer && *then.certIssuer != *now.certIssuer) {
+        add("certificate.changed", "The certificate on " + where + " now comes from " + *now.certIssuer + ".", mx.host,
+            port);
+      }
+    }
+  }
+  for (const MxSummary& mx : before.mx) {
+    if (!current.contains(mx.host)) add("mx.removed", "The MX host " + mx.host + " was removed.", mx.host);
+  }
+  auto key = [](const FindingSummary& f) { return std::make_tuple(f.code, f.host.value_or(""), f.ip.value_or("")); };
+  std::set<std::tuple<std::string, std::string, std::string>> oldProblems;
+  std::set<std::tuple<std::string, std::string, std::string>> newProblems;
+  for (const FindingSummary& f : before.findings) {
+    if (isProblem(f)) oldProblems.insert(key(f));
+  }
+  for (const FindingSummary& f : after.findings) {
+    if (isProblem(f)) newProblems.insert(key(f));
+  }
+  for (const FindingSummary& f : after.findings) {
+    if (isProblem(f) && !oldProblems.contains(key(f))) {
+      add("finding.new", "New " + f.severity + ": " + f.code + (f.host ? " (" + *f.host + ")" : "") + ".", f.host);
+      oldProblems.insert(key(f));  // once per key
+    }
+  }
+  for (const FindingSummary& f : before.findings) {
+    if (isProblem(f) && !newProblems.contains(key(f))) {
+      add("finding.resolved", "Resolved: " + f.code + (f.host ? " (" + *f.host + ")" : "") + ".", f.host);
+      newProblems.insert(key(f));
+    }
+  }
+  return changes;
+}
+
+std::optional<std::filesystem::path> HistoryStore::defaultPath() {
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && data[0] == '/') {
+    return std::filesystem::path(data) / "mxhealth" / "history.jsonl";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    return std::filesystem::path(home) / ".local" / "share" / "mxhealth" / "history.jsonl";
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<HistoryEntry>> HistoryStore::readAll() {
+  std::vector<HistoryEntry> entries;
+  std::error_code error;
+  if (!std::filesystem::exists(file_, error)) return entries;
+  const auto size = std::filesystem::file_size(file_, error);
+  if (error) return Error{Errc::internal, "cannot read " + file_.string() + ": " + error.message()};
+  if (size > kMaxHistoryFileBytes) {
+    return Error{Errc::internal,
+                 file_.string() + " is larger than " + std::to_string(kMaxHistoryFileBytes) + " bytes; it is not read"};
+  }
+  std::ifstream in(file_);
+  if (!in) return Error{Errc::internal, "cannot read " + file_.string()};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (auto entry = entryFromJsonLine(line)) entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+Result<std::vector<HistoryEntry>> HistoryStore::entriesFor(const std::string& domain) {
+  const std::lock_guard lock(mutex_);
+  auto all = readAll();
+  if (!all) return all.error();
+  std::vector<HistoryEntry> matching;
+  for (auto it = all->rbegin(); it != all->rend() && matching.size() < kMaxHistoryEntriesPerDomain; ++it) {
+    if (it->domain == domain) matching.push_back(std::move(*it));
+  }
+  return matching;
+}
+
+Status HistoryStore::append(const HistoryEntry& entry) {
+  const std::lock_guard lock(mutex_);
+  std::error_code error;
+  std::filesystem::create_directories(file_.parent_path(), error);
+  if (error) return Error{Errc::internal, "cannot create " + file_.parent_path().string() + ": " + error.message()};
+  auto all = readAll();
+  if (!all) return all.error();
+  all->push_back(entry);
+  const auto sameDomain = static_cast<std::size_t>(
+      std::count_if(all->begin(), all->end(), [&](const HistoryEntry& e) { return e.domain == entry.domain; }));
+  if (all->size() <= kMaxHistoryEntries && sameDomain <= kMaxHistoryEntriesPerDomain) {
+    std::ofstream out(file_, std::ios::app);
+    out << entryToJsonLine(entry) << '\n';
+    if (!out) return Error{Errc::internal, "cannot write " + file_.string()};
+    return Ok{};
+  }
+  // Over a bound (also a file that grew past it elsewhere): drop the oldest of this domain, then
+  // the oldest overall, and rewrite.
+  for (std::size_t excess = sameDomain > kMaxHistoryEntriesPerDomain ? sameDomain - kMaxHistoryEntriesPerDomain : 0;
+       excess > 0; --excess) {
+    all->erase(std::find_if(all->begin(), all->end(), [&](const HistoryEntry& e) { return e.domain == entry.domain; }));
+  }
+  if (all->size() > kMaxHistoryEntries) all->erase(all->begin(), all->end() - kMaxHistoryEntries);
+  const auto temporary = std::filesystem::path(file_).concat(".tmp");
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    for (const HistoryEntry& kept : *all) out << entryToJsonLine(kept) << '\n';
+    if (!out) return Error{Errc::internal, "cannot write " + temporary.string()};
+  }
+  std::filesystem::rename(temporary, file_, error);
+  if (error) return Error{Errc::internal, "cannot replace " + file_.string() + ": " + error.message()};
+  return Ok{};
+}
+
+std::vector<std::string> recordInHistory(HistoryStore& store, Report& report) {
+  std::vector<std::string> warnings;
+  if (report.verdict == Verdict::could_not_check) return warnings;  // nothing worth comparing
+  const HistoryEntry now = summarize(report);
+  auto previous = store.entriesFor(report.domain);
+  if (!previous) {
+    warnings.push_back("the history could not be read: " + previous.error().message);
+  } else if (!previous->empty()) {
+    report.changesSinceLast = ChangesSinceLast{previous->front().checkedAt, diffEntries(previous->front(), now)};
+  }
+  if (auto appended = store.append(now); !appended) {
+    warnings.push_back("the history could not be written: " + appended.error().message);
+  }
+  return warnings;
+}
+
+}  // namespace mxh::checks
