@@ -1,5 +1,6 @@
 // mxhealth: checks whether a domain's mail servers really work. All logic lives in the layer
 // libraries; this file only picks the mode (browser host or CLI) and keeps a last-resort catch.
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string_view>
@@ -9,6 +10,9 @@
 #include "protocol/native_host.h"
 
 int main(int argc, char** argv) {
+  // A peer that goes away must not kill us mid-write (OpenSSL writes with write(2), not
+  // send(MSG_NOSIGNAL)): EPIPE becomes an error value instead, in both modes.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     const std::vector<std::string_view> args(argv + 1, argv + argc);
     if (mxh::protocol::isNativeHostInvocation(args)) return mxh::protocol::runNativeHostOnStdio();

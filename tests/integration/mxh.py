@@ -49,7 +49,7 @@ PROBE_FIELDS = {"ip", "port", "probe_kind", "status", "tcp_connected", "greeting
                 "extensions", "helo_fallback", "plaintext_after_starttls", "error", "reply_code",
                 "duration_ms", "timings", "tls"}
 PROBE_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "deferred",
-                  "greeting_timeout", "connect_timeout", "refused", "reset", "protocol_error",
+                  "greeting_timeout", "connect_timeout", "unreachable", "refused", "reset", "protocol_error",
                   "timeout", "skipped"}
 PROBE_KINDS = {25: "relay", 587: "submission", 465: "smtps"}
 EXTENSION_FIELDS = {"size", "auth", "starttls", "pipelining", "eightbitmime", "smtputf8",
@@ -62,7 +62,7 @@ CERT_FIELDS = {"subject", "sans", "issuer", "not_before", "not_after", "days_lef
 # statuses that can only happen after the TCP connection was established
 CONNECTED_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "deferred",
                       "greeting_timeout", "protocol_error", "timeout"}
-UNCONNECTED_STATUSES = {"connect_timeout", "refused", "skipped"}
+UNCONNECTED_STATUSES = {"connect_timeout", "unreachable", "refused", "skipped"}
 
 CHECKED_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 CODE_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")

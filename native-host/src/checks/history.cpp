@@ -1,5 +1,7 @@
 #include "checks/history.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +28,12 @@ std::optional<std::string> optionalString(const Json& object, const char* name) 
 
 bool isProblem(const FindingSummary& finding) {
   return finding.severity == "error" || finding.severity == "warning";
+}
+
+std::string joinedPriorities(const std::multiset<int>& priorities) {
+  std::string out;
+  for (const int priority : priorities) out += (out.empty() ? "" : " and ") + std::to_string(priority);
+  return out;
 }
 
 std::string portLabel(const std::string& host, int port) {
@@ -125,24 +133,34 @@ std::vector<Change> diffEntries(const HistoryEntry& before, const HistoryEntry& 
                  std::optional<int> port = {}) {
     changes.push_back({kind, std::move(message), std::move(host), port});
   };
-  if (before.verdict != after.verdict) {
+  // A DNS-only check after a probed one (or the reverse) compares DNS facts only: its verdict
+  // and its missing probe findings are no change of the domain.
+  const bool sameKind = before.smtpProbeEnabled == after.smtpProbeEnabled;
+  if (before.verdict != after.verdict && sameKind) {
     add("verdict.changed", "The verdict changed from " + before.verdict + " to " + after.verdict + ".");
   }
+  // A host may be listed more than once (with several priorities): compare its priorities as a set.
   std::map<std::string, const MxSummary*> old;
-  for (const MxSummary& mx : before.mx) old[mx.host] = &mx;
+  std::map<std::string, std::multiset<int>> oldPriorities;
+  std::map<std::string, std::multiset<int>> newPriorities;
+  for (const MxSummary& mx : before.mx) {
+    old.emplace(mx.host, &mx);
+    oldPriorities[mx.host].insert(mx.priority);
+  }
+  for (const MxSummary& mx : after.mx) newPriorities[mx.host].insert(mx.priority);
   std::set<std::string> current;
   for (const MxSummary& mx : after.mx) {
-    current.insert(mx.host);
+    if (!current.insert(mx.host).second) continue;  // each host once
     const auto found = old.find(mx.host);
     if (found == old.end()) {
       add("mx.added", "The MX host " + mx.host + " was added (priority " + std::to_string(mx.priority) + ").", mx.host);
       continue;
     }
     const MxSummary& was = *found->second;
-    if (was.priority != mx.priority) {
+    if (oldPriorities[mx.host] != newPriorities[mx.host]) {
       add("mx.priority_changed",
-          "The priority of MX host " + mx.host + " changed from " + std::to_string(was.priority) + " to " +
-              std::to_string(mx.priority) + ".",
+          "The priority of MX host " + mx.host + " changed from " + joinedPriorities(oldPriorities[mx.host]) + " to " +
+              joinedPriorities(newPriorities[mx.host]) + ".",
           mx.host);
     }
     for (const std::string& ip : mx.ips) {
@@ -186,20 +204,25 @@ std::vector<Change> diffEntries(const HistoryEntry& before, const HistoryEntry& 
   auto key = [](const FindingSummary& f) { return std::make_tuple(f.code, f.host.value_or(""), f.ip.value_or("")); };
   std::set<std::tuple<std::string, std::string, std::string>> oldProblems;
   std::set<std::tuple<std::string, std::string, std::string>> newProblems;
+  // Probe findings exist only when a check probed: compare them only between two such checks.
+  auto comparable = [&](const FindingSummary& f) {
+    const bool fromProbes = f.code.starts_with("smtp.") || f.code.starts_with("tls.") || f.code.starts_with("network.");
+    return isProblem(f) && (sameKind || !fromProbes);
+  };
   for (const FindingSummary& f : before.findings) {
-    if (isProblem(f)) oldProblems.insert(key(f));
+    if (comparable(f)) oldProblems.insert(key(f));
   }
   for (const FindingSummary& f : after.findings) {
-    if (isProblem(f)) newProblems.insert(key(f));
+    if (comparable(f)) newProblems.insert(key(f));
   }
   for (const FindingSummary& f : after.findings) {
-    if (isProblem(f) && !oldProblems.contains(key(f))) {
+    if (comparable(f) && !oldProblems.contains(key(f))) {
       add("finding.new", "New " + f.severity + ": " + f.code + (f.host ? " (" + *f.host + ")" : "") + ".", f.host);
       oldProblems.insert(key(f));  // once per key
     }
   }
   for (const FindingSummary& f : before.findings) {
-    if (isProblem(f) && !newProblems.contains(key(f))) {
+    if (comparable(f) && !newProblems.contains(key(f))) {
       add("finding.resolved", "Resolved: " + f.code + (f.host ? " (" + *f.host + ")" : "") + ".", f.host);
       newProblems.insert(key(f));
     }
@@ -215,6 +238,13 @@ std::optional<std::filesystem::path> HistoryStore::defaultPath() {
     return std::filesystem::path(home) / ".local" / "share" / "mxhealth" / "history.jsonl";
   }
   return std::nullopt;
+}
+
+bool HistoryStore::endsWithNewline(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in || in.tellg() <= 0) return true;  // empty or absent: nothing to finish
+  in.seekg(-1, std::ios::end);
+  return in.get() == '\n';
 }
 
 Result<std::vector<HistoryEntry>> HistoryStore::readAll() {
@@ -258,9 +288,13 @@ Status HistoryStore::append(const HistoryEntry& entry) {
   const auto sameDomain = static_cast<std::size_t>(
       std::count_if(all->begin(), all->end(), [&](const HistoryEntry& e) { return e.domain == entry.domain; }));
   if (all->size() <= kMaxHistoryEntries && sameDomain <= kMaxHistoryEntriesPerDomain) {
+    // A line cut short by a crash must not swallow the next entry: start on a fresh line.
+    std::string line = entryToJsonLine(entry) + "\n";
+    if (!endsWithNewline(file_)) line.insert(0, "\n");
     std::ofstream out(file_, std::ios::app);
-    out << entryToJsonLine(entry) << '\n';
-    if (!out) return Error{Errc::internal, "cannot write " + file_.string()};
+    out << line;
+    out.close();  // only a flushed stream tells whether the disk took it
+    if (!out) return Error{Errc::internal, "cannot write " + file_.string() + " (is the disk full?)"};
     return Ok{};
   }
   // Over a bound (also a file that grew past it elsewhere): drop the oldest of this domain, then
@@ -270,11 +304,17 @@ Status HistoryStore::append(const HistoryEntry& entry) {
     all->erase(std::find_if(all->begin(), all->end(), [&](const HistoryEntry& e) { return e.domain == entry.domain; }));
   }
   if (all->size() > kMaxHistoryEntries) all->erase(all->begin(), all->end() - kMaxHistoryEntries);
-  const auto temporary = std::filesystem::path(file_).concat(".tmp");
+  // A temporary file of this process's own, so two hosts rewriting at once cannot mix their
+  // lines; renamed over the history only once it is completely on disk.
+  const auto temporary = std::filesystem::path(file_).concat(".tmp." + std::to_string(::getpid()));
   {
     std::ofstream out(temporary, std::ios::trunc);
     for (const HistoryEntry& kept : *all) out << entryToJsonLine(kept) << '\n';
-    if (!out) return Error{Errc::internal, "cannot write " + temporary.string()};
+    out.close();
+    if (!out) {
+      std::filesystem::remove(temporary, error);
+      return Error{Errc::internal, "cannot write " + temporary.string() + " (is the disk full?)"};
+    }
   }
   std::filesystem::rename(temporary, file_, error);
   if (error) return Error{Errc::internal, "cannot replace " + file_.string() + ": " + error.message()};

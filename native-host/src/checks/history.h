@@ -73,6 +73,7 @@ class HistoryStore {
 
  private:
   Result<std::vector<HistoryEntry>> readAll();
+  static bool endsWithNewline(const std::filesystem::path& file);
   std::filesystem::path file_;
   std::mutex mutex_;  // checks of one host finish on different threads
 };

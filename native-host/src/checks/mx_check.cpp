@@ -132,6 +132,14 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   report.domainUnicode = target.domain.unicode;
   report.checkedAt = utcTimestampNow();
 
+  // 0. A bad --ca-file is a mistake in the request: say so before anything runs.
+  std::optional<tls::TlsClientContext> tls;
+  if (options.smtpProbe) {
+    auto context = tls::TlsClientContext::create(options.caFile);
+    if (!context) return context.error();
+    tls.emplace(std::move(context).value());
+  }
+
   // 1. The resolver.
   auto setup = setUpResolver(options, deadline, cancel);
   if (!setup) return setup.error();
@@ -159,8 +167,6 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   ProbesByHost probes;
   const bool probing = options.smtpProbe && !facts.lookupError && !facts.hosts.empty();
   if (probing) {
-    auto tls = tls::TlsClientContext::create(options.caFile);
-    if (!tls) return tls.error();
     probes = probeMxHosts(facts, options, *tls, deadline, cancel, observer.onProbe);
     if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
   }

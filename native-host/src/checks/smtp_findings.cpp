@@ -14,8 +14,10 @@ using smtp::ProbeStatus;
 constexpr long long kExpiringSoonDays = 14;
 constexpr long long kExpiringDays = 30;
 
+// A probe that reached the network towards the server: neither skipped nor stopped by our own
+// network's lack of a route (which says nothing about the server).
 bool probed(const ProbeResult& probe) {
-  return probe.status != ProbeStatus::skipped;
+  return probe.status != ProbeStatus::skipped && probe.status != ProbeStatus::unreachable;
 }
 
 std::string where(const std::string& host, const ProbeResult& probe) {
@@ -113,6 +115,13 @@ void connectionFindings(const std::string& host, const ProbeResult& probe, bool 
                 "; senders then deliver without encryption or not at all.",
             "RFC 3207");
       }
+      break;
+    case ProbeStatus::unreachable:
+      out.addPerHost({"network.unreachable", Severity::info,
+                      "This machine has no route to " + probe.ip + " (" + host +
+                          "), so that address was not checked. This is about the network you are on (often: no "
+                          "IPv6), not about the domain.",
+                      host, probe.ip, std::nullopt});
       break;
     case ProbeStatus::ok:
     case ProbeStatus::skipped: break;

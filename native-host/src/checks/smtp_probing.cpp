@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "core/limits.h"
@@ -29,7 +30,12 @@ class ProbePool {
     const std::size_t threads = std::min(limits::kMaxParallelProbes, jobs_.size());
     std::vector<std::thread> workers;
     workers.reserve(threads);
-    for (std::size_t i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+    try {
+      for (std::size_t i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      // Out of threads: the workers that started take every job (each takes the next one).
+    }
+    if (workers.empty()) work();
     for (std::thread& worker : workers) worker.join();
   }
 
@@ -37,6 +43,17 @@ class ProbePool {
   void work() {
     std::unique_lock lock(mutex_);
     while (true) {
+      // Once the check is cancelled or out of time, nothing new is started: an unstarted probe
+      // stays "skipped" rather than turning into a timeout blamed on the server.
+      if (cancel_.cancelled() || deadline_.expired()) {
+        for (Job& pending : jobs_) {
+          if (pending.started) continue;
+          pending.started = true;
+          --remaining_;
+          pending.result->error = cancel_.cancelled() ? "not probed: the check was cancelled"
+                                                      : "not probed: the check's time limit ran out first";
+        }
+      }
       Job* job = nextRunnable();
       if (job == nullptr) {
         if (remaining_ == 0) return;

@@ -42,6 +42,7 @@ std::string_view errcName(Errc code) {
     case Errc::request_invalid: return "request.invalid";
     case Errc::request_unknown_type: return "request.unknown_type";
     case Errc::request_duplicate_id: return "request.duplicate_id";
+    case Errc::request_busy: return "request.busy";
     case Errc::cancelled: return "request.cancelled";
     case Errc::internal: return "internal";
   }

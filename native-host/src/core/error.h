@@ -52,6 +52,7 @@ enum class Errc {
   request_invalid,
   request_unknown_type,
   request_duplicate_id,
+  request_busy,
   // Life cycle.
   cancelled,
   internal,

@@ -83,6 +83,7 @@ void Dispatcher::startCheck(const Request& request) {
   }
   if (!flag(optionsJson, "fresh", false)) {
     if (auto hit = cache_.find(key)) {
+      if (!keepHistory) hit->report.changesSinceLast.reset();  // asked for no history: none shown
       auto messages = resultMessages(request.id, hit->report, kMaxOutboundFrame);
       messages.back()["cached"] = true;
       messages.back()["cached_age_ms"] = hit->age.count();
@@ -91,6 +92,13 @@ void Dispatcher::startCheck(const Request& request) {
     }
   }
 
+  const auto busy = static_cast<std::size_t>(
+      std::count_if(checks_.begin(), checks_.end(), [](const auto& entry) { return !entry.second->finished; }));
+  if (busy >= kMaxRunningChecks) {
+    return sink_.send(errorMessage(
+        request.id, Error{Errc::request_busy, std::to_string(busy) + " checks are running; try again when one "
+                                                                     "has finished"}));
+  }
   if (const auto finished = checks_.find(idKey); finished != checks_.end()) {
     finished->second->thread.join();  // it has answered; its id is free again
     checks_.erase(finished);
@@ -106,7 +114,13 @@ void Dispatcher::startCheck(const Request& request) {
       sink_.send(probeProgress(id, host, probe));
     };
     const auto started = SteadyClock::now();
-    auto report = checks::runCheck(target, options, token, observer);
+    // Nothing may escape a thread: an exception here would end the whole host.
+    Result<checks::Report> report = Error{Errc::internal, "the check failed unexpectedly"};
+    try {
+      report = checks::runCheck(target, options, token, observer);
+    } catch (const std::exception& e) {
+      report = Error{Errc::internal, std::string("the check failed unexpectedly: ") + e.what()};
+    }
     logLine("check " + id.dump() + " of " + target.domain.ascii + ": " +
             (report ? std::string(checks::verdictName(report->verdict)) : std::string(errcName(report.error().code))) +
             " in " + std::to_string(millisecondsSince(started)) + " ms");
@@ -117,6 +131,12 @@ void Dispatcher::startCheck(const Request& request) {
     } else {
       std::vector<std::string> warnings;
       if (keepHistory && history_) warnings = checks::recordInHistory(*history_, *report);
+      // A cancel that arrived while the history was written still wins: it was answered "found".
+      if (token.cancelled()) {
+        sink_.send(cancelledMessage(id));
+        check->finished = true;
+        return;
+      }
       // A check that could not be done is worth repeating at once, not remembering.
       if (report->verdict != checks::Verdict::could_not_check) cache_.store(key, *report);
       auto messages = resultMessages(id, *report, kMaxOutboundFrame);

@@ -29,6 +29,9 @@ class MessageSink {
   virtual void send(const Json& message) = 0;
 };
 
+// Checks at once per host process: each takes up to kMaxParallelProbes connections and threads.
+inline constexpr std::size_t kMaxRunningChecks = 8;
+
 struct DispatcherConfig {
   // Where completed checks are recorded; nullopt: no history.
   std::optional<std::filesystem::path> historyFile = checks::HistoryStore::defaultPath();

@@ -53,11 +53,22 @@ Json base(const Json& id, std::string_view type) {
 
 std::variant<Request, RejectedRequest> parseRequest(std::string_view frame) {
   Json message;
+  bool tooDeep = false;
   try {
-    message = Json::parse(frame);  // also rejects invalid UTF-8
+    // Deep nesting is refused while parsing, before a structure exists whose copying or printing
+    // would recurse once per level: a small frame must not be able to exhaust the stack.
+    message = Json::parse(frame, [&](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxJsonDepth) tooDeep = true;
+      return depth <= kMaxJsonDepth;
+    });  // also rejects invalid UTF-8
   } catch (const Json::exception& e) {
     return RejectedRequest{nullptr, Error{Errc::frame_invalid_json,
                                           "the message is not valid UTF-8 JSON: " + sanitizeForDisplay(e.what(), 200)}};
+  }
+  if (tooDeep) {
+    return RejectedRequest{nullptr,
+                           Error{Errc::frame_invalid_json,
+                                 "the message is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep"}};
   }
   if (!message.is_object()) {
     return RejectedRequest{nullptr, Error{Errc::frame_invalid_json, "the message is not a JSON object"}};
@@ -251,6 +262,15 @@ std::vector<Json> resultMessages(const Json& id, const checks::Report& report, s
   whole["report"]["mx_records"] = Json::array();
   whole["parts"] = count;
   messages.push_back(std::move(whole));
+  // A single part too big to send would leave a stream nobody can put back together: then the
+  // whole answer is one error instead.
+  for (const Json& message : messages) {
+    if (serialize(message).size() > maxMessage) {
+      return {errorMessage(id, Error{Errc::frame_too_large,
+                                     "the report is too large to send, even split per MX "
+                                     "record; check fewer ports"})};
+    }
+  }
   return messages;
 }
 

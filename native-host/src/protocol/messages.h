@@ -22,6 +22,8 @@ using Json = nlohmann::ordered_json;
 
 inline constexpr int kProtocolVersion = 1;
 inline constexpr std::size_t kMaxIdLength = 128;
+// No request needs more than a few levels of nesting.
+inline constexpr int kMaxJsonDepth = 16;
 
 struct Request {
   Json id;  // a string or an integer, echoed on every answer

@@ -68,8 +68,6 @@ int runNativeHost(ByteSource& in, ByteSink& out) {
 }
 
 int runNativeHostOnStdio() {
-  // A browser that goes away must not kill us mid-write: EPIPE is an error value instead.
-  std::signal(SIGPIPE, SIG_IGN);
   const int framesFd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
   if (framesFd < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
     std::cerr << "mxhealth: cannot set up the native messaging stream\n";

@@ -39,14 +39,20 @@ std::string_view probeStatusName(ProbeStatus status) {
     case ProbeStatus::reset: return "reset";
     case ProbeStatus::protocol_error: return "protocol_error";
     case ProbeStatus::timeout: return "timeout";
+    case ProbeStatus::unreachable: return "unreachable";
     case ProbeStatus::skipped: return "skipped";
   }
   return "skipped";
 }
 
 bool isValidEhloName(std::string_view name) {
+  // Address literals (RFC 5321 §4.1.3): "[198.51.100.1]" and "[IPv6:2001:db8::1]".
   if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
-    return dns::IpAddress::parse(name.substr(1, name.size() - 2)).has_value();
+    std::string_view inside = name.substr(1, name.size() - 2);
+    const bool v6 = inside.starts_with("IPv6:");
+    if (v6) inside.remove_prefix(5);
+    const auto address = dns::IpAddress::parse(inside);
+    return address && (address->family() == dns::IpAddress::Family::v6) == v6;
   }
   return name.find('.') != std::string_view::npos && dns::isHostName(name);
 }
@@ -148,9 +154,23 @@ class Conversation {
     result_.error = message;
     if (code) result_.replyCode = code;
   }
+  // The check's own time limit (--timeout) ran out before a connection was made: not the
+  // server's doing, and nothing was learned.
+  void budgetSpent() {
+    result_.status = ProbeStatus::skipped;
+    result_.error = "not finished: the check's time limit ran out during this probe";
+  }
+
   void fail(const Error& error, ProbeStatus timeoutStatus, const std::string& during) {
     if (error.code == Errc::cancelled) {
       fail(ProbeStatus::skipped, "the check was cancelled");
+      return;
+    }
+    const bool timedOut =
+        error.code == Errc::smtp_timeout || error.code == Errc::net_timeout || error.code == Errc::tls_timeout;
+    if (timedOut && overall_.expired()) {
+      fail(statusForFailure(error.code, timeoutStatus),
+           std::string(during) + ": the check's time limit (--timeout) ran out before the server answered");
       return;
     }
     fail(statusForFailure(error.code, timeoutStatus), std::string(during) + ": " + error.message);
@@ -162,10 +182,13 @@ class Conversation {
     auto socket = Socket::connect(request_.address, request_.port, phase(request_.timeouts.connect), cancel_);
     if (!socket) {
       if (socket.error().code == Errc::cancelled) return fail(ProbeStatus::skipped, "the check was cancelled");
-      const ProbeStatus status = socket.error().code == Errc::net_refused   ? ProbeStatus::refused
-                                 : socket.error().code == Errc::net_timeout ? ProbeStatus::connect_timeout
-                                 : socket.error().code == Errc::net_reset   ? ProbeStatus::reset
-                                                                            : ProbeStatus::connect_timeout;
+      // Unreachable and local failures (no route, no file descriptors) say nothing about the server.
+      const Errc code = socket.error().code;
+      const ProbeStatus status = code == Errc::net_refused   ? ProbeStatus::refused
+                                 : code == Errc::net_timeout ? ProbeStatus::connect_timeout
+                                 : code == Errc::net_reset   ? ProbeStatus::reset
+                                                             : ProbeStatus::unreachable;
+      if (status == ProbeStatus::connect_timeout && overall_.expired()) return budgetSpent();
       return fail(status, socket.error().message);
     }
     result_.tcpConnected = true;

@@ -36,6 +36,7 @@ enum class ProbeStatus {
   reset,              // connection reset or closed mid-conversation
   protocol_error,     // not SMTP, or beyond our limits
   timeout,            // a reply after the greeting did not come in time
+  unreachable,        // this machine has no route to the address (e.g. no IPv6): about our network
   skipped,            // not probed (non-public address without --allow-private, …)
 };
 std::string_view probeStatusName(ProbeStatus status);

@@ -83,6 +83,8 @@ Result<TlsClientContext> TlsClientContext::create(const std::optional<std::strin
     }
   }
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Many SMTP servers close without close_notify; OpenSSL 3 would call that a protocol error.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
   return TlsClientContext(std::move(ctx));
 }
 
@@ -132,6 +134,7 @@ Result<std::size_t> TlsSession::read(std::span<char> buffer, Deadline deadline, 
       continue;
     }
     if (error == SSL_ERROR_ZERO_RETURN) return Error{Errc::net_closed, "the server closed the TLS connection"};
+    failed_ = true;
     if (error == SSL_ERROR_SYSCALL) return Error{Errc::net_reset, "the connection was reset"};
     return Error{Errc::net_error, "reading from the TLS connection failed: " + takeOpenSslError("TLS error")};
   }
@@ -153,12 +156,14 @@ Status TlsSession::writeAll(std::string_view data, Deadline deadline, const Canc
       if (!ready) return ready.error();
       continue;
     }
+    failed_ = true;
     return Error{Errc::net_reset, "writing to the TLS connection failed"};
   }
   return Ok{};
 }
 
 void TlsSession::close() {
+  if (failed_) return;
   ERR_clear_error();
   SSL_shutdown(ssl_.get());  // one attempt; a probe does not wait for the peer's close_notify
   ERR_clear_error();

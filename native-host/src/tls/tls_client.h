@@ -51,7 +51,7 @@ class TlsSession {
   // Bytes read into `buffer` (at least 1), or an Error (net.closed at the end of the stream).
   Result<std::size_t> read(std::span<char> buffer, Deadline deadline, const CancelToken& cancel);
   Status writeAll(std::string_view data, Deadline deadline, const CancelToken& cancel);
-  // Sends close_notify without waiting for the peer's.
+  // Sends close_notify without waiting for the peer's; nothing after a fatal error.
   void close();
 
   [[nodiscard]] const TlsInfo& info() const { return info_; }
@@ -61,6 +61,7 @@ class TlsSession {
   SslPtr ssl_;
   int fd_;
   TlsInfo info_;
+  bool failed_ = false;  // a fatal error happened: OpenSSL forbids SSL_shutdown then
 };
 
 }  // namespace mxh::tls

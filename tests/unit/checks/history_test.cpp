@@ -101,6 +101,38 @@ BOOST_AUTO_TEST_CASE(certificate_renewal_and_issuer_change) {
              boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(a_dns_only_check_after_a_probed_one_compares_dns_facts_only) {
+  HistoryEntry before = entry("a.test", "t1");
+  before.verdict = "broken";
+  before.findings.push_back({"smtp.no_starttls", "error", std::string("mx1.a.test"), std::nullopt});
+  HistoryEntry after = entry("a.test", "t2");
+  after.smtpProbeEnabled = false;
+  after.mx[0].ports.clear();
+  BOOST_TEST(diffEntries(before, after).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_host_listed_twice_keeps_its_priorities) {
+  HistoryEntry before = entry("a.test", "t1");
+  before.mx.push_back(before.mx[0]);
+  before.mx[1].priority = 20;
+  const HistoryEntry after = before;
+  BOOST_TEST(diffEntries(before, after).empty());
+  HistoryEntry moved = before;
+  moved.mx[1].priority = 30;
+  const auto changes = diffEntries(before, moved);
+  BOOST_REQUIRE_EQUAL(changes.size(), 1U);
+  BOOST_TEST(changes[0].message.find("from 10 and 20 to 10 and 30") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_line_cut_short_does_not_swallow_the_next_entry) {
+  TempDir dir;
+  HistoryStore store(dir.path / "history.jsonl");
+  BOOST_REQUIRE(store.append(entry("a.test", "t1")).ok());
+  std::ofstream(dir.path / "history.jsonl", std::ios::app) << R"({"domain":"a.test","checked_at":)";  // no newline
+  BOOST_REQUIRE(store.append(entry("a.test", "t2")).ok());
+  BOOST_TEST(store.entriesFor("a.test")->size() == 2U);
+}
+
 BOOST_AUTO_TEST_CASE(unprobed_ports_are_not_compared) {
   const HistoryEntry before = entry("a.test", "t1");
   HistoryEntry after = entry("a.test", "t2");

@@ -21,8 +21,8 @@ ProbeResult probe(std::uint16_t port, ProbeStatus status, bool tls = false) {
   p.port = port;
   p.kind = mxh::smtp::probeKindForPort(port);
   p.status = status;
-  p.tcpConnected =
-      status != ProbeStatus::refused && status != ProbeStatus::connect_timeout && status != ProbeStatus::skipped;
+  p.tcpConnected = status != ProbeStatus::refused && status != ProbeStatus::connect_timeout &&
+                   status != ProbeStatus::skipped && status != ProbeStatus::unreachable;
   p.tlsNegotiated = tls;
   if (tls) {
     mxh::tls::TlsInfo info;
@@ -95,6 +95,20 @@ BOOST_AUTO_TEST_CASE(only_port_25_timing_out_everywhere_without_other_ports_is_t
   const auto findings = evaluateProbes("example.test", probes);
   BOOST_TEST(find(findings, "network.port25_blocked") == nullptr);
   BOOST_TEST((find(findings, "smtp.connect_timeout")->severity == Severity::error));
+}
+
+BOOST_AUTO_TEST_CASE(no_route_from_here_is_about_our_network_not_the_server) {
+  auto v6 = probe(25, ProbeStatus::unreachable);
+  v6.ip = "2001:db8::25";
+  const ProbesByHost probes = {{"mx.example.test", {probe(25, ProbeStatus::ok, true), v6}}};
+  const auto findings = evaluateProbes("example.test", probes);
+  BOOST_REQUIRE(find(findings, "network.unreachable") != nullptr);
+  BOOST_TEST((find(findings, "network.unreachable")->severity == Severity::info));
+  BOOST_TEST(find(findings, "smtp.connect_timeout") == nullptr);
+  BOOST_TEST(*summarizeProbes(probes).allTlsOk);
+  const ProbesByHost onlyUnreachable = {{"mx.example.test", {v6}}};
+  BOOST_TEST(find(evaluateProbes("example.test", onlyUnreachable), "smtp.no_mx_accepts") == nullptr);
+  BOOST_TEST(!summarizeProbes(onlyUnreachable).allTlsOk.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(deferral_alone_is_inconclusive) {

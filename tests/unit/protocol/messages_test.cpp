@@ -45,6 +45,13 @@ BOOST_AUTO_TEST_CASE(each_kind_of_bad_request_has_its_code) {
              static_cast<int>(Errc::request_invalid));
 }
 
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_without_recursion) {
+  const std::string deep =
+      R"({"id":1,"type":"hello","params":{"x":)" + std::string(200000, '[') + std::string(200000, ']') + "}}";
+  BOOST_TEST(static_cast<int>(rejected(deep).error.code) == static_cast<int>(Errc::frame_invalid_json));
+  BOOST_TEST(std::holds_alternative<Request>(parseRequest(R"({"id":1,"type":"hello","params":{"x":[[[1]]]}})")));
+}
+
 BOOST_AUTO_TEST_CASE(check_options_map_to_the_cli_options) {
   const auto options = parseCheckOptions(Json::parse(
       R"({"ports":[25,465,25],"no_smtp":true,"resolver":["::1@5353"],"allow_private":true,"timeout":12,

@@ -11,7 +11,9 @@ BOOST_AUTO_TEST_SUITE(probe_test)
 BOOST_AUTO_TEST_CASE(only_safe_names_go_into_ehlo) {
   BOOST_TEST(isValidEhloName("probe.example.test"));
   BOOST_TEST(isValidEhloName("[198.51.100.1]"));
-  BOOST_TEST(isValidEhloName("[2001:db8::1]"));
+  BOOST_TEST(isValidEhloName("[IPv6:2001:db8::1]"));
+  BOOST_TEST(!isValidEhloName("[2001:db8::1]"));  // RFC 5321 §4.1.3 wants the IPv6: tag
+  BOOST_TEST(!isValidEhloName("[IPv6:198.51.100.1]"));
   BOOST_TEST(!isValidEhloName("localhost"));  // no dot
   BOOST_TEST(!isValidEhloName("evil.test\r\nMAIL FROM:<x@y>"));
   BOOST_TEST(!isValidEhloName("a b.test"));
