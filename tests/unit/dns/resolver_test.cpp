@@ -23,18 +23,30 @@ using mxh::dns::ResolverConfig;
 
 namespace {
 
+struct BoundUdp {
+  int fd;
+  unsigned port;
+};
+
+// A UDP socket on 127.0.0.1 with a port the kernel picked.
+BoundUdp bindLoopbackUdp() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  return {fd, ntohs(address.sin_port)};
+}
+
 // A UDP socket on loopback that never answers: a resolver that has gone silent.
 class SilentUdpServer {
  public:
   SilentUdpServer() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    BOOST_REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    BOOST_REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
+    const BoundUdp bound = bindLoopbackUdp();
+    fd_ = bound.fd;
+    port_ = bound.port;
   }
   ~SilentUdpServer() { ::close(fd_); }
   SilentUdpServer(const SilentUdpServer&) = delete;
@@ -51,14 +63,9 @@ class SilentUdpServer {
 class ScriptedDnsServer {
  public:
   explicit ScriptedDnsServer(std::chrono::milliseconds delay) : delay_(delay) {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    BOOST_REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    BOOST_REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
+    const BoundUdp bound = bindLoopbackUdp();
+    fd_ = bound.fd;
+    port_ = bound.port;
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedDnsServer() {
