@@ -287,3 +287,11 @@ def mx(binary, world, validator) -> Mxhealth:
     runner = Mxhealth(binary, world, validator)
     yield runner
     shutil.rmtree(runner.env["XDG_DATA_HOME"], ignore_errors=True)
+
+
+@pytest.fixture
+def world_options(world):
+    """Check options for the test world in native messaging requests (the CLI tests' --resolver,
+    --trust-anchor, --allow-private and --ca-file)."""
+    return {"resolver": ["127.0.0.1"], "trust_anchor": str(world.trust_anchor),
+            "allow_private": True, "ca_file": str(world.ca_file)}

@@ -79,12 +79,6 @@ def hosts(binary, world, message_validator):
         host.kill()
 
 
-@pytest.fixture
-def world_options(world):
-    return {"resolver": ["127.0.0.1"], "trust_anchor": str(world.trust_anchor),
-            "allow_private": True, "ca_file": str(world.ca_file)}
-
-
 @pytest.fixture(scope="session")
 def entry_validator(validator):
     """Validates one history entry against report.schema.json#/$defs/HistoryEntry."""

@@ -325,13 +325,6 @@ def native(binary, world, message_validator, tmp_path):
         host.kill()
 
 
-@pytest.fixture
-def world_options(world):
-    """Check options for the test world (like the CLI tests' --resolver/--trust-anchor)."""
-    return {"resolver": ["127.0.0.1"], "trust_anchor": str(world.trust_anchor),
-            "allow_private": True, "ca_file": str(world.ca_file)}
-
-
 def error_code(message: dict) -> str:
     return message["error"]["code"]
 
