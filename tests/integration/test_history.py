@@ -326,6 +326,30 @@ def test_new_host_starts_with_empty_cache(hosts, data_home, world_options):
     host.finish()
 
 
+def test_clear_history(hosts, data_home, world_options, entry_validator):
+    """clear_history forgets one domain's checks (the next check is a first check again),
+        or the whole history; the other domains' entries stay as they were."""
+    options = dict(world_options, no_smtp=True, fresh=True)
+    host = hosts(data_home)
+    for domain, id_ in (("nullmx.test", "a"), ("nullmx.test", "b"), ("smtp.test", "c")):
+        fresh_result(host, domain, options, id_, smtp_disabled=True)
+    before = read_history(data_home)
+    assert len(before) == 3
+    answer = host.call("clear_history", {"domain": "NULLMX.test."})
+    assert answer["removed"] == 2, answer
+    after = read_history(data_home)
+    assert after == [e for e in before if e["domain"] == "smtp.test"]
+    assert history_call(host, "nullmx.test")["entries"] == []
+    _, again = fresh_result(host, "nullmx.test", options, "d", smtp_disabled=True)
+    assert again["changes_since_last"] is None, "a cleared domain's next check is a first check"
+    assert host.call("clear_history", {"domain": "not-checked.test"})["removed"] == 0
+    assert error_code(host.call("clear_history", {"domain": "a..b"})) == "input.empty_label"
+    assert host.call("clear_history", {})["removed"] == 2
+    assert not history_file(data_home).exists()
+    assert host.call("clear_history", {})["removed"] == 0
+    host.finish()
+
+
 def test_could_not_check_not_stored_nor_cached(hosts, data_home, world_options):
     host = hosts(data_home)
     options = dict(world_options, resolver=["127.0.0.1@9"], timeout=1, no_smtp=True)

@@ -40,7 +40,7 @@ FIREFOX_ADDON_ID = "mxhealth@mxhealth.org"
 
 HOST_VERSION = "0.1.0"
 CAPABILITIES = {
-    "messages": ["hello", "check", "cancel", "registrable_domain", "history"],
+    "messages": ["hello", "check", "cancel", "registrable_domain", "history", "clear_history"],
     "checks": ["mx", "dnssec", "smtp", "tls"],
     "default_ports": [25, 587, 465],
 }

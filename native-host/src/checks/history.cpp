@@ -304,12 +304,37 @@ Status HistoryStore::append(const HistoryEntry& entry) {
     all->erase(std::find_if(all->begin(), all->end(), [&](const HistoryEntry& e) { return e.domain == entry.domain; }));
   }
   if (all->size() > kMaxHistoryEntries) all->erase(all->begin(), all->end() - kMaxHistoryEntries);
+  return rewrite(*all);
+}
+
+Result<std::size_t> HistoryStore::clear(const std::optional<std::string>& domain) {
+  const std::lock_guard lock(mutex_);
+  std::error_code error;
+  if (!std::filesystem::exists(file_, error)) return std::size_t{0};
+  if (!domain) {
+    // Everything goes, also lines that no longer parse: the file itself is removed.
+    auto all = readAll();
+    const std::size_t removed = all ? all->size() : 0;
+    std::filesystem::remove(file_, error);
+    if (error) return Error{Errc::internal, "cannot remove " + file_.string() + ": " + error.message()};
+    return removed;
+  }
+  auto all = readAll();
+  if (!all) return all.error();
+  const auto removed = std::erase_if(*all, [&](const HistoryEntry& e) { return e.domain == *domain; });
+  if (removed == 0) return std::size_t{0};
+  if (auto written = rewrite(*all); !written) return written.error();
+  return removed;
+}
+
+Status HistoryStore::rewrite(const std::vector<HistoryEntry>& entries) {
+  std::error_code error;
   // A temporary file of this process's own, so two hosts rewriting at once cannot mix their
   // lines; renamed over the history only once it is completely on disk.
   const auto temporary = std::filesystem::path(file_).concat(".tmp." + std::to_string(::getpid()));
   {
     std::ofstream out(temporary, std::ios::trunc);
-    for (const HistoryEntry& kept : *all) out << entryToJsonLine(kept) << '\n';
+    for (const HistoryEntry& kept : entries) out << entryToJsonLine(kept) << '\n';
     out.close();
     if (!out) {
       std::filesystem::remove(temporary, error);

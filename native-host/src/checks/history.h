@@ -70,9 +70,14 @@ class HistoryStore {
   Result<std::vector<HistoryEntry>> entriesFor(const std::string& domain);
   // Appends, and trims the file to the bounds when it has grown past them.
   Status append(const HistoryEntry& entry);
+  // Forgets the checks of `domain`, or every check when it is nullopt. Returns how many
+  // entries were removed; a history that does not exist has none to remove.
+  Result<std::size_t> clear(const std::optional<std::string>& domain);
 
  private:
   Result<std::vector<HistoryEntry>> readAll();
+  // Replaces the file with `entries`, atomically (a temporary file renamed over it).
+  Status rewrite(const std::vector<HistoryEntry>& entries);
   static bool endsWithNewline(const std::filesystem::path& file);
   std::filesystem::path file_;
   std::mutex mutex_;  // checks of one host finish on different threads

@@ -52,6 +52,8 @@ void Dispatcher::handle(std::string_view frame) {
     cancelCheck(request);
   } else if (request.type == "history") {
     answerHistory(request);
+  } else if (request.type == "clear_history") {
+    clearHistory(request);
   } else if (request.type == "registrable_domain") {
     auto host = stringParam(request.params, "host");
     if (!host) return sink_.send(errorMessage(request.id, host.error()));
@@ -161,6 +163,26 @@ void Dispatcher::answerHistory(const Request& request) {
     for (const checks::HistoryEntry& entry : *found) entries.push_back(Json::parse(checks::entryToJsonLine(entry)));
   }
   sink_.send(historyReply(request.id, target->domain.ascii, std::move(entries)));
+}
+
+void Dispatcher::clearHistory(const Request& request) {
+  // No domain: the whole history. A domain is read like a check target, so that
+  // "Bücher.example" clears what a check of it recorded.
+  std::optional<std::string> domain;
+  if (request.params.contains("domain")) {
+    auto domainText = stringParam(request.params, "domain");
+    if (!domainText) return sink_.send(errorMessage(request.id, domainText.error()));
+    auto target = checks::parseTarget(*domainText);
+    if (!target) return sink_.send(errorMessage(request.id, target.error()));
+    domain = target->domain.ascii;
+  }
+  std::size_t removed = 0;
+  if (history_) {
+    auto cleared = history_->clear(domain);
+    if (!cleared) return sink_.send(errorMessage(request.id, cleared.error()));
+    removed = *cleared;
+  }
+  sink_.send(clearHistoryReply(request.id, removed));
 }
 
 void Dispatcher::cancelCheck(const Request& request) {

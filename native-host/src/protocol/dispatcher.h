@@ -60,6 +60,7 @@ class Dispatcher {
 
   void startCheck(const Request& request);
   void answerHistory(const Request& request);
+  void clearHistory(const Request& request);
   void cancelCheck(const Request& request);
   void reapFinished();
 

@@ -174,9 +174,10 @@ Json helloMessage(const Json& id) {
   message["ok"] = true;
   message["host_version"] = std::string(checks::mxhealthVersion());
   message["protocol_version"] = kProtocolVersion;
-  message["capabilities"] = Json{{"messages", {"hello", "check", "cancel", "registrable_domain", "history"}},
-                                 {"checks", {"mx", "dnssec", "smtp", "tls"}},
-                                 {"default_ports", {25, 587, 465}}};
+  message["capabilities"] =
+      Json{{"messages", {"hello", "check", "cancel", "registrable_domain", "history", "clear_history"}},
+           {"checks", {"mx", "dnssec", "smtp", "tls"}},
+           {"default_ports", {25, 587, 465}}};
   return message;
 }
 
@@ -206,6 +207,13 @@ Json historyReply(const Json& id, const std::string& domain, Json entries) {
   message["ok"] = true;
   message["domain"] = domain;
   message["entries"] = std::move(entries);
+  return message;
+}
+
+Json clearHistoryReply(const Json& id, std::size_t removed) {
+  Json message = base(id, "clear_history");
+  message["ok"] = true;
+  message["removed"] = removed;
   return message;
 }
 

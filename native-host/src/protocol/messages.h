@@ -50,6 +50,7 @@ Json errorMessage(const Json& id, const Error& error);
 Json cancelledMessage(const Json& id);
 Json cancelReply(const Json& id, bool found);
 Json historyReply(const Json& id, const std::string& domain, Json entries);
+Json clearHistoryReply(const Json& id, std::size_t removed);
 Json registrableDomainReply(const Json& id, const std::string& host, const std::string& domain);
 Json dnsProgress(const Json& id, const checks::Report& dnsStage);
 Json probeProgress(const Json& id, const std::string& host, const smtp::ProbeResult& probe);

@@ -168,6 +168,21 @@ BOOST_AUTO_TEST_CASE(the_store_is_bounded_per_domain) {
   BOOST_TEST(store.entriesFor("b.test")->size() == 1U);
 }
 
+BOOST_AUTO_TEST_CASE(clearing_forgets_one_domain_or_everything) {
+  TempDir dir;
+  HistoryStore store(dir.path / "history.jsonl");
+  BOOST_TEST(*store.clear(std::nullopt) == 0U);  // nothing there yet
+  BOOST_REQUIRE(store.append(entry("a.test", "t1")).ok());
+  BOOST_REQUIRE(store.append(entry("b.test", "t2")).ok());
+  BOOST_REQUIRE(store.append(entry("a.test", "t3")).ok());
+  BOOST_TEST(*store.clear(std::string("a.test")) == 2U);
+  BOOST_TEST(store.entriesFor("a.test")->empty());
+  BOOST_TEST(store.entriesFor("b.test")->size() == 1U);
+  BOOST_TEST(*store.clear(std::string("c.test")) == 0U);
+  BOOST_TEST(*store.clear(std::nullopt) == 1U);
+  BOOST_TEST(!std::filesystem::exists(dir.path / "history.jsonl"));
+}
+
 BOOST_AUTO_TEST_CASE(an_unwritable_store_is_a_warning_not_a_failure) {
   TempDir dir;
   std::filesystem::create_directories(dir.path);

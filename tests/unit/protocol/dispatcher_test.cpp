@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -93,7 +94,7 @@ BOOST_AUTO_TEST_CASE(hello_names_the_protocol) {
   BOOST_REQUIRE(hello.has_value());
   BOOST_TEST((*hello)["protocol_version"].get<int>() == 1);
   BOOST_TEST((*hello)["ok"].get<bool>());
-  BOOST_TEST((*hello)["capabilities"]["messages"].size() == 5U);
+  BOOST_TEST((*hello)["capabilities"]["messages"].size() == 6U);
 }
 
 BOOST_AUTO_TEST_CASE(every_error_is_answered_with_its_code) {
@@ -161,6 +162,37 @@ BOOST_AUTO_TEST_CASE(history_without_a_store_is_empty_and_bad_domains_are_errors
   BOOST_TEST((*history)["entries"].empty());
   dispatcher.handle(R"({"id":2,"type":"history","params":{"domain":"a..b"}})");
   BOOST_TEST(sink.waitFor(2, "error").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(clear_history_removes_entries_of_a_domain_or_all) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mxh-dispatch-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    mxh::checks::HistoryStore seed(dir / "history.jsonl");
+    for (const char* domain : {"a.test", "a.test", "b.test"}) {
+      mxh::checks::HistoryEntry entry;
+      entry.domain = domain;
+      entry.checkedAt = "2026-11-26T10:00:00.000Z";
+      entry.verdict = "healthy";
+      BOOST_REQUIRE(seed.append(entry).ok());
+    }
+  }
+  CollectingSink sink;
+  mxh::protocol::Dispatcher dispatcher(sink, DispatcherConfig{dir / "history.jsonl", mxh::protocol::kDefaultCacheTtl});
+  dispatcher.handle(R"({"id":1,"type":"clear_history","params":{"domain":"A.test"}})");
+  const auto one = sink.waitFor(1, "clear_history");
+  BOOST_REQUIRE(one.has_value());
+  BOOST_TEST((*one)["removed"].get<int>() == 2);
+  dispatcher.handle(R"({"id":2,"type":"history","params":{"domain":"b.test"}})");
+  BOOST_TEST((*sink.waitFor(2, "history"))["entries"].size() == 1U);
+  dispatcher.handle(R"({"id":3,"type":"clear_history","params":{"domain":"a..b"}})");
+  BOOST_TEST(sink.waitFor(3, "error").has_value());
+  dispatcher.handle(R"({"id":4,"type":"clear_history","params":{}})");
+  BOOST_TEST((*sink.waitFor(4, "clear_history"))["removed"].get<int>() == 1);
+  BOOST_TEST(!std::filesystem::exists(dir / "history.jsonl"));
+  dispatcher.handle(R"({"id":5,"type":"clear_history"})");
+  BOOST_TEST((*sink.waitFor(5, "clear_history"))["removed"].get<int>() == 0);
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(could_not_check_results_are_not_cached) {
