@@ -18,7 +18,8 @@ test_packages=(
   nsd ldnsutils dnsutils iproute2          # the DNS test world (tests/world)
   postfix nftables openssl                 # the SMTP test world: real MTAs, a black hole, a test CA
   python3 python3-pytest python3-jsonschema
-  clang clang-format libclang-rt-14-dev      # formatting check; libFuzzer and sanitizer runtimes
+    clang clang-format libclang-rt-14-dev      # formatting check; libFuzzer and sanitizer runtimes
+  chromium fonts-dejavu-core                 # the extension's end-to-end tests (tests/e2e)
 )
 
 packages=("${build_packages[@]}")
@@ -35,8 +36,28 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Node.js runs the extension's end-to-end tests and its lint (playwright-core and web-ext from
+# the npm registry, pinned in tests/e2e/package-lock.json). They need Node 20 or newer; a
+# machine without node gets Debian's.
+if [ "${1:-}" = --test ] && ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+install_npm_packages() {
+  [ "${1:-}" = --test ] || return 0
+  local e2e
+  e2e="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e" && pwd)"
+  if [ -f "$e2e/node_modules/.package-lock.json" ] && cmp -s "$e2e/package-lock.json" "$e2e/node_modules/.mxh-installed-lock"; then
+    echo "install-deps: npm packages of tests/e2e already installed"
+    return 0
+  fi
+  echo "install-deps: npm ci in tests/e2e"
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.mxh-installed-lock)
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
+  install_npm_packages "${1:-}"
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
@@ -47,6 +68,7 @@ if [[ " ${missing[*]} " == *" postfix "* ]]; then
 fi
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+
 
 # NSD's Debian package starts a system-wide nsd; the tests run their own, so stop that one.
 if [[ " ${missing[*]} " == *" nsd "* ]] && command -v systemctl >/dev/null 2>&1; then
@@ -68,3 +90,5 @@ if [[ " ${missing[*]} " == *" postfix "* ]]; then
     fi
   fi
 fi
+
+install_npm_packages "${1:-}"

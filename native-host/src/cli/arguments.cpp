@@ -11,6 +11,7 @@ namespace mxh::cli {
 
 const std::string_view kUsage =
     "Usage: mxhealth check TARGET [options]\n"
+    "       mxhealth doctor\n"
     "       mxhealth --help | --version\n"
     "\n"
     "Checks whether the mail servers (MX) of a domain really work.\n"
@@ -32,7 +33,12 @@ const std::string_view kUsage =
     "                         limits of the probe's phases (defaults 5, 20, 10, 10)\n"
     "  --help, --version\n"
     "\n"
-    "Exit status: 0 healthy, 1 warnings, 2 errors (mail is at risk), 3 could not check.\n";
+    "Exit status: 0 healthy, 1 warnings, 2 errors (mail is at risk), 3 could not check.\n"
+    "\n"
+    "mxhealth doctor checks that your browsers can start mxhealth for the extension (the\n"
+    "native messaging host manifests that installer/install.sh writes) and says how to fix\n"
+    "what is wrong. Exit status: 0 registered and working, 1 a registration is broken or an\n"
+    "installed browser has none, 2 not registered with any browser, 3 could not check.\n";
 
 namespace {
 
@@ -98,6 +104,17 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
   if (first == "--help" || first == "-h" || first == "help") return command;
   if (first == "--version" || first == "version") {
     command.kind = Command::Kind::version;
+    return command;
+  }
+  if (first == "doctor") {
+    command.kind = Command::Kind::doctor;
+    for (std::size_t k = 1; k < args.size(); ++k) {
+      if (args[k] == "--help" || args[k] == "-h") {
+        command.kind = Command::Kind::help;
+        return command;
+      }
+    }
+    if (args.size() > 1) return usage("doctor takes no arguments, not " + shown(args[1]));
     return command;
   }
   if (first != "check") return usage("unknown command " + shown(first) + " (try: mxhealth --help)");

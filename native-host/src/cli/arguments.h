@@ -1,5 +1,5 @@
-// The command line: `mxhealth check TARGET [options]`, `--help`, `--version`, parsed into a
-// command or an Error that names the bad argument.
+// The command line: `mxhealth check TARGET [options]`, `mxhealth doctor`, `--help`, `--version`,
+// parsed into a command or an Error that names the bad argument.
 #pragma once
 
 #include <span>
@@ -12,7 +12,7 @@
 namespace mxh::cli {
 
 struct Command {
-  enum class Kind { check, help, version };
+  enum class Kind { check, doctor, help, version };
   Kind kind = Kind::help;
   std::string target;
   bool json = false;

@@ -5,6 +5,7 @@
 #include "checks/report_json.h"
 #include "checks/target.h"
 #include "cli/arguments.h"
+#include "cli/doctor.h"
 #include "cli/text_report.h"
 
 namespace mxh::cli {
@@ -33,6 +34,11 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
   switch (command->kind) {
     case Command::Kind::help: out << kUsage; return kHealthy;
     case Command::Kind::version: out << "mxhealth " << checks::mxhealthVersion() << "\n"; return kHealthy;
+    case Command::Kind::doctor: {
+      auto environment = currentDoctorEnvironment();
+      if (!environment) return fail(err, environment.error());
+      return runDoctor(*environment, out);
+    }
     case Command::Kind::check: break;
   }
 

@@ -44,6 +44,9 @@ std::string_view errcName(Errc code) {
     case Errc::request_duplicate_id: return "request.duplicate_id";
     case Errc::request_busy: return "request.busy";
     case Errc::cancelled: return "request.cancelled";
+    case Errc::registration_unreadable: return "registration.unreadable";
+    case Errc::registration_invalid: return "registration.invalid";
+    case Errc::registration_unsupported: return "registration.unsupported";
     case Errc::internal: return "internal";
   }
   return "internal";

@@ -53,6 +53,11 @@ enum class Errc {
   request_unknown_type,
   request_duplicate_id,
   request_busy,
+  // Browser registrations (mxhealth doctor): a host manifest that cannot be read or is not
+  // a manifest, and a system whose browsers we do not know.
+  registration_unreadable,
+  registration_invalid,
+  registration_unsupported,
   // Life cycle.
   cancelled,
   internal,

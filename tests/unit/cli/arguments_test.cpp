@@ -72,6 +72,15 @@ BOOST_AUTO_TEST_CASE(mistakes_are_named) {
   expectError({"check", "a.test", "--json=yes"}, "takes no value");
 }
 
+BOOST_AUTO_TEST_CASE(doctor_takes_no_arguments) {
+  BOOST_TEST((parse({"doctor"})->kind == Command::Kind::doctor));
+  BOOST_TEST((parse({"doctor", "--help"})->kind == Command::Kind::help));
+  const auto extra = parse({"doctor", "chrome"});
+  BOOST_REQUIRE(!extra.ok());
+  BOOST_TEST(extra.error().message.find("doctor takes no arguments") != std::string::npos, extra.error().message);
+  BOOST_TEST(mxh::cli::kUsage.find("mxhealth doctor") != std::string_view::npos);
+}
+
 BOOST_AUTO_TEST_CASE(double_dash_ends_options) {
   const auto command = parse({"check", "--", "-weird"});
   BOOST_REQUIRE(command.ok());
