@@ -1,5 +1,6 @@
 // The command-line program: arguments in, a report on `out`, one-line errors on `err`, and the
-// monitoring-style exit status (0 healthy, 1 warnings, 2 errors, 3 could not check).
+// monitoring-style exit status (0 healthy, 1 warnings, 2 errors, 3 could not check); `doctor`
+// maps its own outcome onto the same four (see the usage text).
 #pragma once
 
 #include <ostream>

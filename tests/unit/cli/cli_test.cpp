@@ -3,6 +3,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -43,6 +47,19 @@ BOOST_AUTO_TEST_CASE(bad_resolver_address_is_exit_3) {
   const Run r = run({"check", "example.test", "--resolver", "not-an-ip"});
   BOOST_TEST(r.status == 3);
   BOOST_TEST(r.err.find("not an IP address") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(doctor_with_no_registrations_says_how_to_register) {
+  // A home with no browser at all: nothing registered (2), and the way to fix it.
+  const auto home = std::filesystem::temp_directory_path() / ("mxh-cli-doctor-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(home);
+  ::setenv("HOME", home.c_str(), 1);
+  ::setenv("XDG_CONFIG_HOME", (home / ".config").c_str(), 1);
+  const Run r = run({"doctor"});
+  std::filesystem::remove_all(home);
+  BOOST_TEST((r.status == 1 || r.status == 2), r.out);  // 1 if this machine has a browser installed
+  BOOST_TEST(r.out.find("installer/install.sh") != std::string::npos, r.out);
+  BOOST_TEST(run({"doctor", "extra"}).status == 3);
 }
 
 BOOST_AUTO_TEST_CASE(help_and_version_exit_0) {

@@ -1,0 +1,220 @@
+// The check screen shared by the popup and the report page: the target field, Check and
+// Cancel, the verdict banner, the status line, the MX list that fills in while the check
+// runs, the findings, the helper problems and the copy buttons. The pages add their own
+// parts through the callbacks.
+import {
+  MxListView, clear, formatAge, formatDuration, hideHostProblem, plural, renderFindings, renderHostProblem,
+  renderVerdict, sentence, verdictSummary, displayDomain, el,
+} from './render.js';
+import { reportSummary } from './summary.js';
+
+const $ = (id) => document.getElementById(id);
+
+const PROBLEM_STATUS = Object.freeze({
+  missing: 'The mxhealth helper is not installed.',
+  too_old: 'The mxhealth helper is too old for this extension.',
+  forbidden: 'The mxhealth helper is not registered for this extension.',
+  crashed: 'The mxhealth helper stopped unexpectedly.',
+});
+
+export class CheckView {
+  constructor(client, { alwaysCheckAgain = false, onStart = () => {}, onReport = () => {}, onEnd = () => {} } = {}) {
+    this.client = client;
+    this.alwaysCheckAgain = alwaysCheckAgain;
+    this.hooks = { onStart, onReport, onEnd };
+    this.report = null;
+    this.cachedResult = false;
+    this.target = '';
+    this.run = 0;
+    this.running = false;
+
+    this.form = $('check-form');
+    this.input = $('target-input');
+    this.cancelButton = $('cancel-button');
+    this.againButton = $('check-again');
+    this.hint = $('hint');
+    this.verdict = $('verdict');
+    this.status = $('status');
+    this.warnings = $('warnings');
+    this.problem = $('host-problem');
+    this.results = $('results');
+    this.mx = new MxListView($('mx-list'));
+    this.findings = $('findings');
+    this.findingsCard = this.findings.closest('section');
+    this.copySummary = $('copy-summary');
+    this.copyJson = $('copy-json');
+    this.actions = this.copyJson.closest('.actions');
+
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const target = this.input.value.trim();
+      if (!target) {
+        this.setStatus('Enter a domain, an email address or a URL.');
+        this.input.focus();
+        return;
+      }
+      // Checking the domain that is on screen again means "check it again", not "show me
+      // the cached answer".
+      this.check(target, { fresh: this.#isShown(target) });
+    });
+    this.cancelButton.addEventListener('click', () => this.cancel());
+    this.againButton?.addEventListener('click', () => { if (this.target) this.check(this.target, { fresh: true }); });
+    this.copySummary.addEventListener('click', () => this.#copy(reportSummary, 'Summary copied to the clipboard.'));
+    this.copyJson.addEventListener('click', () => this.#copy((r) => JSON.stringify(r, null, 2), 'JSON copied to the clipboard.'));
+    this.#setRunning(false);
+  }
+
+  #isShown(target) {
+    const t = target.toLowerCase().replace(/\.$/, '');
+    const r = this.report;
+    return !this.running && (t === this.target.toLowerCase() || (r !== null && (t === r.domain || t === r.domain_unicode)));
+  }
+
+  setStatus(text) {
+    this.status.textContent = text;
+  }
+
+  // Nothing to check yet: an empty field and a hint.
+  idle(hintText) {
+    this.run += 1;
+    this.#setRunning(false);
+    this.verdict.hidden = true;
+    delete this.verdict.dataset.verdict;
+    this.results.hidden = true;
+    this.actions.hidden = true; // nothing to copy or open yet
+    this.hint.textContent = hintText;
+    this.hint.hidden = !hintText;
+    this.setStatus('');
+    this.input.focus();
+  }
+
+  async check(target, { fresh = false } = {}) {
+    const run = ++this.run;
+    this.target = target;
+    this.report = null;
+    this.cachedResult = false;
+    this.input.value = target;
+    this.hint.hidden = true;
+    hideHostProblem(this.problem);
+    this.mx.reset();
+    clear(this.findings);
+    this.findingsCard.hidden = true;
+    clear(this.warnings);
+    this.results.hidden = true;
+    this.actions.hidden = false;
+    this.#setRunning(true);
+    renderVerdict(this.verdict, { verdict: 'checking', domain: displayDomain(target), summary: 'Looking up the mail servers…' });
+    this.setStatus(`Checking ${displayDomain(target)}…`);
+    this.hooks.onStart(target);
+    try {
+      const answer = await this.client.check(target, {
+        fresh,
+        onProgress: (p) => { if (run === this.run) this.#progress(p); },
+      });
+      if (run !== this.run) return;
+      if (answer.type === 'cancelled') this.#cancelled();
+      else this.#showResult(answer);
+    } catch (error) {
+      if (run !== this.run) return;
+      this.showError(error, () => this.check(target, { fresh }));
+    } finally {
+      if (run === this.run) {
+        this.#setRunning(false);
+        this.hooks.onEnd();
+      }
+    }
+  }
+
+  cancel() {
+    if (!this.running) return;
+    this.setStatus('Cancelling…');
+    this.client.cancel().catch(() => {});
+  }
+
+  // A failure from the client: the helper cannot be used, or it refused the request.
+  showError(error, retry) {
+    this.#setRunning(false);
+    this.mx.stop();
+    if (error.kind === 'host_problem') {
+      const button = renderHostProblem(this.problem, error);
+      button.addEventListener('click', () => retry());
+      const status = error.problem === 'timeout'
+        ? `The mxhealth helper didn't answer in ${error.details?.seconds ?? '?'} s.`
+        : PROBLEM_STATUS[error.problem] ?? PROBLEM_STATUS.crashed;
+      renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: status });
+      this.setStatus(status);
+      return;
+    }
+    const message = sentence(error.message);
+    renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: message });
+    this.setStatus(message);
+  }
+
+  #setRunning(running) {
+    this.running = running;
+    this.cancelButton.disabled = !running;
+    this.verdict.setAttribute('aria-busy', String(running));
+    const hasReport = Boolean(this.report);
+    this.copySummary.disabled = !hasReport;
+    this.copyJson.disabled = !hasReport;
+    if (this.againButton) this.againButton.hidden = running || !hasReport || !(this.alwaysCheckAgain || this.cachedResult);
+  }
+
+  #progress(p) {
+    this.results.hidden = false;
+    if (p.stage === 'dns') {
+      this.mx.showDns(p);
+      const hosts = (p.mx_records ?? []).filter((r) => r.host !== '.');
+      const name = displayDomain(p.domain);
+      this.verdict.querySelector('#domain').textContent = name;
+      const summary = p.null_mx
+        ? 'The domain publishes a Null MX.'
+        : hosts.length ? `Found ${plural(hosts.length, 'mail server')}; talking to them…` : 'No mail servers found.';
+      this.verdict.querySelector('.verdict-summary').textContent = summary;
+      this.setStatus(summary);
+    } else if (p.stage === 'probe') {
+      this.mx.addProbe(p.host, p.probe);
+    }
+  }
+
+  #showResult(answer) {
+    const report = answer.report;
+    this.report = report;
+    this.cachedResult = answer.cached === true;
+    hideHostProblem(this.problem);
+    this.results.hidden = false;
+    renderVerdict(this.verdict, {
+      verdict: report.verdict,
+      domain: report.domain_unicode || report.domain,
+      summary: verdictSummary(report),
+    });
+    this.mx.showReport(report);
+    renderFindings(this.findings, report.findings);
+    this.findingsCard.hidden = false;
+    for (const w of answer.warnings ?? []) this.warnings.append(el('li', { text: sentence(w) }));
+    this.setStatus(answer.cached
+      ? `Result from ${formatAge(answer.cached_age_ms ?? 0)} ago (cached). Check again for a fresh one.`
+      : `Checked in ${formatDuration(report.duration_ms)}.`);
+    this.hooks.onReport(report, answer);
+  }
+
+  #cancelled() {
+    this.mx.stop();
+    renderVerdict(this.verdict, {
+      verdict: 'cancelled',
+      domain: this.verdict.querySelector('#domain').textContent,
+      summary: 'The check was stopped before it finished.',
+    });
+    this.setStatus('Cancelled.');
+  }
+
+  async #copy(format, done) {
+    if (!this.report) return;
+    try {
+      await navigator.clipboard.writeText(format(this.report));
+      this.setStatus(done);
+    } catch (e) {
+      this.setStatus(`Could not copy: ${e?.message ?? e}`);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// The full report page (report.html?target=X): the check screen with room for everything,
+// plus what changed since the last check, the DNS details, the history of earlier checks of
+// the domain and the raw JSON.
+import { api } from './api.js';
+import { BackgroundClient } from './client.js';
+import { CheckView } from './checkview.js';
+import { VERDICTS, clear, el, formatDate, formatDuration, renderChanges, renderHistory, sentence } from './render.js';
+import { loadSettings } from './settings.js';
+
+const $ = (id) => document.getElementById(id);
+const client = new BackgroundClient();
+
+const DNSSEC_WORDS = Object.freeze({
+  secure: 'Secure (signed and validated)',
+  insecure: 'Not signed',
+  bogus: 'Bogus: validation failed',
+  unvalidated: 'Not validated',
+});
+
+function showDns(report) {
+  const r = report.resolver ?? {};
+  const servers = r.mode === 'system' ? `the system's resolvers (${(r.servers ?? []).join(', ')})` : (r.servers ?? []).join(', ');
+  $('resolver-info').textContent = `Asked ${servers || 'the resolver'}; DNSSEC ${r.dnssec_validation ? 'validated by mxhealth' : 'not validated'}.${r.note ? ` ${sentence(r.note)}` : ''}`;
+  const body = clear($('dnssec'));
+  for (const d of report.dnssec ?? []) {
+    body.append(el('tr', { 'data-status': d.status },
+      el('td', { class: 'mono', text: d.name }),
+      el('td', { class: 'mono', text: d.type }),
+      el('td', {}, el('span', { class: 'dnssec-status', 'data-status': d.status, text: DNSSEC_WORDS[d.status] ?? d.status }),
+        d.why ? el('span', { class: 'dnssec-why', text: ` ${sentence(d.why)}` }) : null)));
+  }
+  $('dns-section').hidden = !(report.dnssec ?? []).length;
+}
+
+async function showHistory(domain, name) {
+  const section = $('history-section');
+  try {
+    const [answer, settings] = await Promise.all([client.history(domain), loadSettings()]);
+    renderHistory($('history'), answer.entries);
+    const off = settings.history ? '' : ' Keeping a history is turned off in the options, so new checks are not added.';
+    $('history-note').textContent = answer.entries.length
+      ? `${answer.entries.length === 1 ? `The only stored check of ${name}` : `The last ${answer.entries.length} checks of ${name}, newest first`}. Stored only on this computer.${off}`
+      : `No checks of ${name} are stored on this computer.${off}`;
+    section.hidden = false;
+  } catch (error) {
+    clear($('history'));
+    $('history-note').textContent = `The history could not be read: ${error.message}`;
+    section.hidden = false;
+  }
+}
+
+const view = new CheckView(client, {
+  alwaysCheckAgain: true,
+  onStart: (target) => {
+    document.title = `mxhealth: ${target}`;
+    $('report-meta').textContent = '';
+    $('changes-section').hidden = true;
+    $('dns-section').hidden = true;
+    $('raw-section').hidden = true;
+    history.replaceState(null, '', `?target=${encodeURIComponent(target)}`);
+  },
+  onReport: (report, answer) => {
+    const name = report.domain_unicode || report.domain;
+    document.title = `mxhealth: ${name} — ${VERDICTS[report.verdict]?.label ?? report.verdict}`;
+    $('report-meta').textContent = `Checked ${formatDate(report.checked_at)} · took ${formatDuration(report.duration_ms)}`
+      + `${answer.cached ? ' · from the cache' : ''} · mxhealth ${report.version}`;
+    renderChanges($('changes'), report);
+    $('changes-section').hidden = false;
+    showDns(report);
+    $('raw-json').textContent = JSON.stringify(report, null, 2);
+    $('raw-section').hidden = false;
+    showHistory(report.domain, name);
+  },
+});
+
+$('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
+
+const target = new URLSearchParams(location.search).get('target');
+if (target && target.trim()) view.check(target.trim());
+else view.idle('Type a domain (example.com), an email address or a URL, then press Enter.');

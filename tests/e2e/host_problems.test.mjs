@@ -1,0 +1,91 @@
+// When the host cannot be used, the popup says why in plain words, with what to do, and never
+// spins forever: not installed, registered for another extension, too old, silent, crashed.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, test } from 'node:test';
+import { EXTENSION_ID, HOST_NAME, env, finalVerdict, launch, screenshot, worldSettings } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mxh-e2e-hosts-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+// A wrapper that Chromium can start: fake_host.py in one of its modes.
+function fakeHost(mode) {
+  const file = path.join(scratch, `host-${mode}.sh`);
+  fs.writeFileSync(file, `#!/bin/sh\nexec /usr/bin/python3 ${path.join(here, 'fake_host.py')} ${mode} "$@"\n`, { mode: 0o755 });
+  return file;
+}
+
+async function problemShown(host, { target = 'smtp.test', timeout = 15000, name } = {}) {
+  const browser = await launch({ host });
+  try {
+    await browser.setSettings(worldSettings());
+    const page = await browser.open(`popup.html?target=${target}`);
+    const started = Date.now();
+    const problem = page.locator('#host-problem');
+    await problem.waitFor({ state: 'visible', timeout });
+    const shown = {
+      problem: await problem.getAttribute('data-problem'),
+      text: await problem.textContent(),
+      verdict: await finalVerdict(page, 2000),
+      ms: Date.now() - started,
+    };
+    if (name) await screenshot(page, name);
+    return shown;
+  } finally {
+    await browser.close();
+  }
+}
+
+describe('host problems', () => {
+  test('no host registered: "not installed", with the install command', async () => {
+    const shown = await problemShown('missing', { name: 'popup-host-missing' });
+    assert.equal(shown.problem, 'missing');
+    assert.equal(shown.verdict, 'error');
+    assert.match(shown.text, /not installed/i);
+    assert.match(shown.text, /installer\/install\.sh/);
+    assert.match(shown.text, /mxhealth doctor/);
+  });
+
+  test('registered for another extension: "forbidden", with the fix', async () => {
+    const browser = await launch({ host: 'missing' });
+    try {
+      const dir = path.join(browser.root, 'profile', 'NativeMessagingHosts');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${HOST_NAME}.json`), JSON.stringify({
+        name: HOST_NAME, description: 'x', path: env.binary(), type: 'stdio',
+        allowed_origins: ['chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/'],
+      }));
+      await browser.setSettings(worldSettings());
+      const page = await browser.open('popup.html?target=smtp.test');
+      await page.locator('#host-problem').waitFor({ state: 'visible', timeout: 15000 });
+      assert.equal(await page.locator('#host-problem').getAttribute('data-problem'), 'forbidden');
+      assert.match(await page.locator('#host-problem').textContent(), /installer\/install\.sh|mxhealth doctor/);
+      assert.notEqual(EXTENSION_ID, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('a host that speaks an older protocol: "too old"', async () => {
+    const shown = await problemShown(fakeHost('old'));
+    assert.equal(shown.problem, 'too_old');
+    assert.match(shown.text, /installer\/install\.sh/);
+  });
+
+  test('a host that never answers: a timeout, not an endless spinner', async () => {
+    const shown = await problemShown(fakeHost('silent'), { timeout: 20000 });
+    assert.equal(shown.problem, 'timeout');
+    assert.ok(shown.ms < 15000, `took ${shown.ms} ms`);
+  });
+
+  test('a host that dies during a check: "crashed", and the check ends', async () => {
+    const shown = await problemShown(fakeHost('dies'));
+    assert.equal(shown.problem, 'crashed');
+    assert.match(shown.text, /stopped|crashed|exited/i);
+  });
+});
