@@ -433,7 +433,17 @@ export function renderFindings(container, findings) {
     container.append(el('p', { class: 'empty', text: 'Nothing to report.' }));
     return;
   }
-  if (domain.length) container.append(el('ul', { class: 'finding-list' }, domain.map(renderFinding)));
+    // In the narrow popup, more than two notes (info) fold into one line a reader can open:
+  // problems stay in view, and the notes are there for whoever wants them.
+  const notes = domain.filter((f) => f.severity === 'info');
+  const folded = document.body.classList.contains('popup') && notes.length > 2;
+  const shown = folded ? domain.filter((f) => f.severity !== 'info') : domain;
+  if (shown.length) container.append(el('ul', { class: 'finding-list' }, shown.map(renderFinding)));
+  if (folded) {
+    container.append(el('details', { class: 'notes' },
+      el('summary', { text: `${plural(notes.length, 'note')} (information only, nothing to fix)` }),
+      el('ul', { class: 'finding-list' }, notes.map(renderFinding))));
+  }
   if (network.length) {
     container.append(el('div', { class: 'network-findings' },
       el('h3', { text: 'About your network' }),

@@ -58,7 +58,9 @@ export function writeHostManifest(userDataDir, hostPath) {
 
 // Starts Chromium. `host`: 'registered' (the built binary), 'missing' (no manifest), or a
 // path to another executable to register (e.g. a script that exits at once).
-export async function launch({ host = 'registered', colorScheme = 'light', headless = true } = {}) {
+export async function launch({
+  host = 'registered', colorScheme = 'light', headless = true, extensionDir = EXTENSION_DIR, hostResolverRules = null,
+} = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mxh-e2e-'));
   const userDataDir = path.join(root, 'profile');
   fs.mkdirSync(userDataDir);
@@ -80,8 +82,9 @@ export async function launch({ host = 'registered', colorScheme = 'light', headl
             ...(headless ? ['--headless=new'] : []), '--no-sandbox', '--disable-gpu', '--disable-quic',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--no-default-browser-check',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+            `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      ...(hostResolverRules ? [`--host-resolver-rules=${hostResolverRules}`] : []),
     ],
   });
   let worker = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${EXTENSION_ID}/`));
@@ -129,7 +132,12 @@ export async function finalVerdict(page, timeout = 30000) {
 export async function screenshot(page, name) {
   const dir = env.artifacts();
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.png`);
+    const file = path.join(dir, `${name}.png`);
+  // The popup as the toolbar shows it: as wide as its own page says, not the test's window.
+  if (page.url().includes('/popup.html')) {
+    const width = await page.evaluate(() => document.body.scrollWidth);
+    await page.setViewportSize({ width, height: 600 });
+  }
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -121,6 +121,31 @@ describe('popup', () => {
     await page.close();
   });
 
+    test('keyboard only, and every control has a name', async () => {
+    await browser.setSettings(worldSettings({ ports: [25] }));
+    const page = await browser.open('popup.html?target=nullmx.test');
+    await finalVerdict(page);
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, button, select, textarea, a[href]')]
+      .filter((e) => !e.hidden && e.offsetParent !== null)
+      .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80)));
+    assert.deepEqual(unnamed, []);
+    // From the top of the page: Tab until the text field has the focus, type, Enter.
+    await page.evaluate(() => document.activeElement?.blur());
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.id === 'target-input')); i++) {
+      await page.keyboard.press('Tab');
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'target-input');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('smtp.test');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#domain')?.textContent === 'smtp.test');
+    assert.equal(await finalVerdict(page), 'healthy');
+    // The verdict is announced: the status line is a live region.
+    assert.equal(await page.locator('#status').getAttribute('aria-live'), 'polite');
+    await page.close();
+  });
+
   test('a typed email address checks its domain', async () => {
     await browser.setSettings(worldSettings({ ports: [25] }));
     const page = await browser.open('popup.html?target=nullmx.test');
