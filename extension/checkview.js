@@ -6,6 +6,7 @@ import {
   MxListView, clear, formatAge, formatDuration, hideHostProblem, plural, renderFindings, renderHostProblem,
   renderVerdict, sentence, verdictSummary, displayDomain, el,
 } from './render.js';
+import { hidePolicies, renderPolicies } from './checks.js';
 import { reportSummary } from './summary.js';
 
 const $ = (id) => document.getElementById(id);
@@ -41,6 +42,7 @@ export class CheckView {
     this.mx = new MxListView($('mx-list'));
     this.findings = $('findings');
     this.findingsCard = this.findings.closest('section');
+    this.policies = $('policies'); // the "Mail policies" card
     this.copySummary = $('copy-summary');
     this.copyJson = $('copy-json');
     this.actions = this.copyJson.closest('.actions');
@@ -99,6 +101,7 @@ export class CheckView {
     this.mx.reset();
     clear(this.findings);
     this.findingsCard.hidden = true;
+    hidePolicies(this.policies);
     clear(this.warnings);
     this.results.hidden = true;
     this.actions.hidden = false;
@@ -161,8 +164,8 @@ export class CheckView {
   }
 
   #progress(p) {
-    this.results.hidden = false;
     if (p.stage === 'dns') {
+      this.results.hidden = false;
       this.mx.showDns(p);
       const hosts = (p.mx_records ?? []).filter((r) => r.host !== '.');
       const name = displayDomain(p.domain);
@@ -173,8 +176,19 @@ export class CheckView {
       this.verdict.querySelector('.verdict-summary').textContent = summary;
       this.setStatus(summary);
     } else if (p.stage === 'probe') {
+      this.results.hidden = false;
       this.mx.addProbe(p.host, p.probe);
+    } else if (p.stage === 'side') {
+      // Reverse DNS, blocklists and policies, as they come. Their shape may still change, so
+      // a message this page cannot read is skipped: the report at the end has everything.
+      try {
+        this.mx.showSide(p);
+        if (p.policies && typeof p.policies === 'object') renderPolicies(this.policies, p.policies);
+      } catch (e) {
+        console.warn('mxhealth: progress stage side', e);
+      }
     }
+    // Other stages (from a newer host) are ignored.
   }
 
   #showResult(answer) {
@@ -191,6 +205,7 @@ export class CheckView {
     this.mx.showReport(report);
     renderFindings(this.findings, report.findings);
     this.findingsCard.hidden = false;
+    renderPolicies(this.policies, report); // stays hidden for a host that does not check them
     for (const w of answer.warnings ?? []) this.warnings.append(el('li', { text: sentence(w) }));
     this.setStatus(answer.cached
       ? `Result from ${formatAge(answer.cached_age_ms ?? 0)} ago (cached). Check again for a fresh one.`

@@ -4,44 +4,10 @@
 // text) is put into the page with textContent or as attribute values of elements built with
 // document.createElement. Nothing here parses HTML.
 import { toUnicode } from './idn.js';
+import { clear, el, plural, rfcReferences, sentence } from './util.js';
+import { renderAddressChecks, renderMxChecks } from './checks.js';
 
-// ---- DOM helper -----------------------------------------------------------------------------
-
-// el('p', {class: 'x', text: 'hello', 'data-code': 'mx.null'}, child, 'text', ...)
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (/^on/i.test(key)) throw new Error(`el: event handler attribute ${key}`);
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = String(value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
-export function clear(node) {
-  node.replaceChildren();
-  return node;
-}
-
-// "the DNS resolver did not answer" -> "The DNS resolver did not answer." A first word that
-// is a name ("nullmx.test publishes ...") keeps its case.
-export function sentence(text) {
-  const t = String(text ?? '').trim();
-  if (!t) return '';
-  const first = t.split(/\s/, 1)[0];
-  const s = /^[a-z]+$/.test(first) ? t[0].toUpperCase() + t.slice(1) : t;
-  return /[.!?…]$/.test(s) ? s : `${s}.`;
-}
-
-export function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { clear, el, plural, rfcReferences, sentence };
 
 // ---- Verdicts -------------------------------------------------------------------------------
 
@@ -201,20 +167,7 @@ function foldRepeatedDetails(probes) {
   }
 }
 
-// ---- Addresses: PTR and blocklist results are added by later hosts (issue 6) ------------------
-
-// A later host adds `ptr` and `blocklists` to the address entries. Their exact shape is not
-// known yet, so they are described generically: a string, a list, or an object of values.
-export function describeValue(value, depth = 0) {
-  if (value === null || value === undefined) return '—';
-  if (typeof value !== 'object') return String(value);
-  if (depth > 2) return '…';
-  if (Array.isArray(value)) return value.length ? value.map((v) => describeValue(v, depth + 1)).join('; ') : 'none';
-  const name = value.zone ?? value.name ?? value.host;
-  const rest = Object.entries(value).filter(([k, v]) => v !== null && v !== undefined && !['zone', 'name', 'host'].includes(k));
-  const body = rest.map(([k, v]) => (typeof v === 'boolean' ? (v ? k : `not ${k}`) : `${k} ${describeValue(v, depth + 1)}`)).join(', ');
-  return name !== undefined ? (body ? `${name}: ${body}` : String(name)) : body;
-}
+// ---- Addresses --------------------------------------------------------------------------------
 
 function renderAddress(ip, info) {
   const family = ip.includes(':') ? 'v6' : 'v4';
@@ -225,16 +178,9 @@ function renderAddress(ip, info) {
   if (info && info.public === false && info.range) {
     head.append(el('span', { class: 'ip-range', title: 'Not a public internet address', text: `non-public: ${info.range}` }));
   }
-  item.append(head);
-  const extras = [];
-  if (info && 'ptr' in info) extras.push(['Reverse DNS (PTR)', 'ip-ptr', info.ptr]);
-  if (info && 'blocklists' in info) extras.push(['Blocklists', 'ip-blocklists', info.blocklists]);
-  if (extras.length) {
-    const list = el('dl', { class: 'ip-extra' });
-    for (const [label, cls, value] of extras) list.append(el('dt', { text: label }), el('dd', { class: cls, text: describeValue(value) }));
-    item.append(list);
-  }
-  item.append(el('ul', { class: 'probes', 'aria-label': `Probes of ${ip}` }));
+  item.append(head, el('ul', { class: 'probes', 'aria-label': `Probes of ${ip}` }));
+  // Reverse DNS and blocklists (hosts that check them), between the address and its probes.
+  renderAddressChecks(item, info);
   return item;
 }
 
@@ -278,6 +224,7 @@ export class MxListView {
     const addresses = el('ul', { class: 'mx-ips' });
     for (const ip of ips) addresses.append(renderAddress(ip, info.get(ip)));
     item.append(addresses);
+    renderMxChecks(item, record); // DANE and the domain blocklists, above the addresses
     const expected = pending ? ips.length * this.ports.length : 0;
     if (pending && expected > 0) {
       head.append(el('span', { class: 'mx-progress' }));
@@ -335,6 +282,22 @@ export class MxListView {
     this.#updateProgress(entry);
   }
 
+  // Results of the checks beside the probes that arrive while the probes run (progress stage
+  // "side": {"ptr": {IP: ...}, "blocklists": {IP: [...]}}). Whatever does not have the
+  // expected shape is left out; the report at the end redraws everything.
+  showSide(progress) {
+    const byIp = (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {});
+    const ptr = byIp(progress.ptr);
+    const lists = byIp(progress.blocklists);
+    for (const address of this.list.querySelectorAll('.address')) {
+      const ip = address.dataset.ip;
+      const info = {};
+      if (Object.hasOwn(ptr, ip)) info.ptr = ptr[ip];
+      if (Object.hasOwn(lists, ip)) info.blocklists = lists[ip];
+      renderAddressChecks(address, info);
+    }
+  }
+
   showReport(report, ports = this.ports) {
     this.reset();
     this.ports = ports;
@@ -376,27 +339,6 @@ function explanation(f) {
   if (f.code === 'smtp.deferred') return 'Busy or greylisting servers say this; senders retry, so mail usually arrives later.';
   if (f.code === 'smtp.greeting_rejected') return 'Often about the address you check from (a home or blocklisted range), not about the domain.';
   return null;
-}
-
-// "RFC 5321 §3.1, RFC 8314 (587, 465)" -> [{rfc: "5321", section: "3.1"}, {rfc: "8314"}]
-export function rfcReferences(reference) {
-  const out = [];
-  const seen = new Set();
-  const re = /RFC\s*(\d{1,5})(?:\s*(?:§|section\s+)\s*(\d+(?:\.\d+)*))?/gi;
-  for (const m of String(reference ?? '').matchAll(re)) {
-    const rfc = String(Number(m[1]));
-    const section = m[2] ?? null;
-    const key = `${rfc}#${section}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      rfc,
-      section,
-      label: section ? `RFC ${rfc} §${section}` : `RFC ${rfc}`,
-      url: `https://www.rfc-editor.org/rfc/rfc${rfc}${section ? `#section-${section}` : ''}`,
-    });
-  }
-  return out;
 }
 
 const SEVERITY_WORDS = Object.freeze({ error: 'Error', warning: 'Warning', info: 'Note' });

@@ -5,6 +5,7 @@ import { api } from './api.js';
 
 export const DEFAULT_BLOCKLISTS = Object.freeze([
   'zen.spamhaus.org',
+  'dbl.spamhaus.org',
   'bl.spamcop.net',
   'b.barracudacentral.org',
   'psbl.surriel.com',

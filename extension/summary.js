@@ -1,4 +1,5 @@
 // A plain-text summary of a report, to paste into a chat message or a ticket.
+import { blocklistSummary, daneText, policyRows, ptrText } from './checks.js';
 import { VERDICTS, probeStatus, shortIssuer, sortFindings } from './render.js';
 
 function probeLine(probe) {
@@ -34,14 +35,33 @@ export function reportSummary(report) {
     for (const r of records) {
       lines.push(`  ${r.priority} ${r.host}${r.implicit ? ' (implicit MX)' : ''}${r.cname ? ` (alias of ${r.cname})` : ''}`);
       if (r.error) lines.push(`      ${r.error}`);
+      if (r.dane?.status) lines.push(`      ${daneText(r.dane)}`);
+      if (Array.isArray(r.domain_blocklists) && r.domain_blocklists.length) {
+        lines.push(`      ${blocklistSummary(r.domain_blocklists, { domain: true }).words}`);
+      }
+      const info = new Map((r.addresses ?? []).map((a) => [a.ip, a]));
       for (const ip of r.ips ?? []) {
         const probes = (r.smtp_probes ?? []).filter((p) => p.ip === ip);
-        if (!probes.length) {
+        const more = [];
+        const address = info.get(ip);
+        if (address?.ptr?.status) more.push(ptrText(address.ptr));
+        if (Array.isArray(address?.blocklists) && address.blocklists.length) more.push(blocklistSummary(address.blocklists).words);
+        const rows = [...probes.map(probeLine), ...more];
+        if (!rows.length) {
           lines.push(`      ${ip}`);
           continue;
         }
-        for (const [i, p] of probes.entries()) lines.push(`      ${i === 0 ? ip : ' '.repeat(ip.length)}  ${probeLine(p)}`);
+        for (const [i, row] of rows.entries()) lines.push(`      ${i === 0 ? ip : ' '.repeat(ip.length)}  ${row}`);
       }
+    }
+  }
+
+  const policies = policyRows(report);
+  if (policies.length) {
+    lines.push('', 'Mail policies:');
+    for (const p of policies) {
+      const record = p.facts.find(([label]) => label === 'Record' || label === 'TXT record');
+      lines.push(`  ${p.name}: ${p.words}${record && !Array.isArray(record[1]) ? ` (${record[1]})` : ''}`);
     }
   }
 

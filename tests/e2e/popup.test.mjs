@@ -47,6 +47,17 @@ describe('popup', () => {
     assert.match(await probe25.locator('.cert-issuer').textContent(), /Test CA/);
     assert.match(await probe25.locator('.cert-days').textContent(), /\b(8[89]|9[01])\b/);
 
+    // Beside the probes: reverse DNS, DANE and the mail policies, in plain words.
+    const ptr = mx1.locator('.ptr').first();
+    assert.equal(await ptr.getAttribute('data-status'), 'ok');
+    assert.match(await ptr.textContent(), /mx1\.smtp\.test.*confirmed/);
+    assert.equal(await mx1.locator('.dane').getAttribute('data-status'), 'match');
+    for (const policy of ['spf', 'dmarc', 'mta_sts', 'tls_rpt']) {
+      assert.equal(await page.locator(`#policies .policy[data-policy="${policy}"]`).getAttribute('data-status'), 'ok',
+                   policy);
+    }
+    assert.match(await page.locator('#policies .policy[data-policy="spf"]').textContent(), /-all/);
+
     // Nothing wrong: no error or warning findings.
     const severities = await page.locator('#findings .finding').evaluateAll(
       (els) => els.map((e) => e.dataset.severity));
@@ -77,6 +88,28 @@ describe('popup', () => {
     assert.equal(order[0], 'error', order.join());
     await screenshot(page, 'popup-broken-mx');
     await page.close();
+  });
+
+  test('reverse DNS and blocklist problems are shown per address', async () => {
+    await browser.setSettings(worldSettings({
+      ports: [25], connect_timeout: 2, resolver: '127.0.0.2', blocklists: ['zen.dnsbl.test', 'dbl.dnsbl.test'],
+    }));
+    const page = await browser.open('popup.html?target=bl.test');
+    assert.equal(await finalVerdict(page), 'broken');
+    const listed = page.locator('.mx[data-host="mx1.bl.test"] .blocklists');
+    assert.equal(await listed.getAttribute('data-listed'), '1');
+    assert.match(await listed.textContent(), /Listed on Spamhaus ZEN/);
+    const refused = page.locator('.mx[data-host="mx3.bl.test"] .blocklist[data-zone="zen.dnsbl.test"]');
+    assert.equal(await refused.getAttribute('data-status'), 'unknown');
+    assert.doesNotMatch(await page.locator('.mx[data-host="mx3.bl.test"] .blocklists').textContent(), /Not listed/);
+    await screenshot(page, 'popup-blocklists');
+    await browser.setSettings(worldSettings({ ports: [25], connect_timeout: 2 }));
+    const ptrPage = await browser.open('popup.html?target=ptr.test');
+    await finalVerdict(ptrPage);
+    assert.equal(await ptrPage.locator('.mx[data-host="mx2.ptr.test"] .ptr').getAttribute('data-status'), 'mismatch');
+    assert.equal(await ptrPage.locator('.mx[data-host="mx4.ptr.test"] .ptr').getAttribute('data-status'), 'none');
+    await page.close();
+    await ptrPage.close();
   });
 
   test('a Null MX domain: needs attention, explained, with the RFC to read', async () => {

@@ -30,15 +30,16 @@ TOP_LEVEL_FIELDS = {
     "verdict", "error", "mx_records", "count", "has_valid_mx", "all_reachable",
     "smtp_probe_enabled", "any_smtp_ok", "all_tls_ok", "issues", "findings",
     "null_mx", "implicit_mx", "dnssec", "resolver",
-    "changes_since_last",  # issue 4b: the history
+    "changes_since_last",  # the history
+    "spf", "dmarc", "tls_rpt", "mta_sts",  # the domain's mail policies
 }
 CHANGE_KINDS = {"verdict.changed", "mx.added", "mx.removed", "mx.priority_changed",
                 "address.added", "address.removed", "probe.status_changed",
                 "tls.version_changed", "certificate.renewed", "certificate.changed",
                 "finding.new", "finding.resolved"}
 MX_FIELDS = {"priority", "host", "ips", "reachable", "error", "smtp_probe", "smtp_probes",
-             "implicit", "cname", "addresses"}
-ADDRESS_FIELDS = {"ip", "version", "public", "range"}
+             "implicit", "cname", "addresses", "dane", "domain_blocklists"}
+ADDRESS_FIELDS = {"ip", "version", "public", "range", "ptr", "blocklists"}
 FINDING_FIELDS = {"code", "severity", "message", "host", "ip", "reference"}
 DNSSEC_FIELDS = {"name", "type", "status", "why"}
 RESOLVER_FIELDS = {"mode", "servers", "dnssec_validation", "trust_anchor", "note"}
@@ -47,7 +48,7 @@ RESOLVER_FIELDS = {"mode", "servers", "dnssec_validation", "trust_anchor", "note
 PROBE_FIELDS = {"ip", "port", "probe_kind", "status", "tcp_connected", "greeting",
                 "supports_starttls", "tls_negotiated", "capabilities", "capabilities_after_tls",
                 "extensions", "helo_fallback", "plaintext_after_starttls", "error", "reply_code",
-                "duration_ms", "timings", "tls"}
+                "duration_ms", "timings", "tls", "dane"}
 PROBE_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "deferred",
                   "greeting_timeout", "connect_timeout", "unreachable", "refused", "reset", "protocol_error",
                   "timeout", "skipped"}
@@ -65,7 +66,7 @@ CONNECTED_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "d
 UNCONNECTED_STATUSES = {"connect_timeout", "unreachable", "refused", "skipped"}
 
 CHECKED_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-CODE_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
+CODE_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 SUBPROCESS_TIMEOUT = 60
 
@@ -510,7 +511,8 @@ def check_smtp_summary(report: dict) -> None:
     probes = [p for r in recs for p in r["smtp_probes"]]
     assert report["any_smtp_ok"] == any(p["status"] == "ok" for p in probes), \
         f"any_smtp_ok {report['any_smtp_ok']} but probes {[(p['ip'], p['port'], p['status']) for p in probes]}"
-    probed = [r for r in recs if any(p["status"] != "skipped" for p in r["smtp_probes"])]
+    # Probed: a probe that was neither skipped nor without a route (unreachable) from here.
+    probed = [r for r in recs if any(p["status"] not in ("skipped", "unreachable") for p in r["smtp_probes"])]
     if not probed:
         assert report["all_tls_ok"] is None, f"all_tls_ok {report['all_tls_ok']} with no probed MX"
     else:

@@ -619,7 +619,7 @@ class Cli:
     def run(self, *args: str) -> mxh.Run:
         argv = ["ip", "netns", "exec", self.world.netns, self.binary, "check", "smtp.test",
                 "--resolver", "127.0.0.1", "--trust-anchor", str(self.world.trust_anchor),
-                "--allow-private", "--ca-file", str(self.world.ca_file), *args]
+                "--allow-private", "--ca-file", str(self.world.ca_file), "--blocklists", "none", *args]
         started = time.monotonic()
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=mxh.SUBPROCESS_TIMEOUT, env=self.env, cwd=self.cwd)

@@ -38,10 +38,10 @@ CHROME_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
 FIREFOX_MANIFEST = "/usr/lib/mozilla/native-messaging-hosts/org.mxhealth.native.json"
 FIREFOX_ADDON_ID = "mxhealth@mxhealth.org"
 
-HOST_VERSION = "0.1.0"
+HOST_VERSION = "0.2.0"
 CAPABILITIES = {
     "messages": ["hello", "check", "cancel", "registrable_domain", "history", "clear_history"],
-    "checks": ["mx", "dnssec", "smtp", "tls"],
+    "checks": ["mx", "dnssec", "smtp", "tls", "ptr", "dnsbl", "dane", "mta_sts", "tls_rpt", "spf", "dmarc"],
     "default_ports": [25, 587, 465],
 }
 
@@ -349,9 +349,18 @@ def check_stream(msgs: list[dict], id_, target: str, *, smtp_disabled: bool) -> 
 
     assert types[0] == ("progress", "dns"), f"first message is not progress dns: {types}"
     assert types.count(("progress", "dns")) == 1, f"progress dns more than once: {types}"
-    middle = msgs[1:-1]
+    # One side event (reverse DNS, blocklists, policies) somewhere among the probe events.
+    assert types.count(("progress", "side")) == 1, f"progress side not exactly once: {types}"
+    side = next(m for m in msgs if m.get("stage") == "side")
+    middle = [m for m in msgs[1:-1] if m.get("stage") != "side"]
     assert all((m["type"], m.get("stage")) == ("progress", "probe") for m in middle), \
-        f"between progress dns and result only probe events may come: {types}"
+        f"between progress dns and result only probe and side events may come: {types}"
+    for record in report["mx_records"]:
+        for address in record["addresses"]:
+            if address["ptr"] is not None:
+                assert side["ptr"].get(address["ip"]) == address["ptr"], "side ptr differs from the report's"
+    assert side["policies"] == {k: report[k] for k in ("spf", "dmarc", "tls_rpt")}, \
+        "side policies differ from the report's"
 
     dns = msgs[0]
     assert dns["domain"] == report["domain"]
@@ -475,7 +484,7 @@ def test_check_with_probes(native, world_options, request_validator):
     # the world's smtp.test: 2 hosts x 2 addresses x 3 ports, all ok (tests/world/README.md)
     assert report["verdict"] == "healthy", report["findings"]
     assert sum(len(r["smtp_probes"]) for r in report["mx_records"]) == 12
-    assert len(msgs) == 1 + 12 + 1
+    assert len(msgs) == 1 + 12 + 1 + 1  # dns, 12 probes, side, result
     assert all(p["status"] == "ok" for r in report["mx_records"] for p in r["smtp_probes"])
     assert report["any_smtp_ok"] is True and report["all_tls_ok"] is True
     host.finish()
@@ -486,7 +495,8 @@ def test_check_without_smtp(native, world_options):
     options = dict(world_options, no_smtp=True)
     msgs = host.stream(host.request("check", {"target": "smtp.test", "options": options},
                                     id_=41))
-    assert [(m["type"], m.get("stage")) for m in msgs] == [("progress", "dns"), ("result", None)]
+    assert [(m["type"], m.get("stage")) for m in msgs] == [("progress", "dns"), ("progress", "side"),
+                                                           ("result", None)]
     report = check_stream(msgs, 41, "smtp.test", smtp_disabled=True)
     assert report["smtp_probe_enabled"] is False
     assert [r["host"] for r in report["mx_records"]] == ["mx1.smtp.test", "mx2.smtp.test"]
@@ -500,7 +510,8 @@ def test_check_skipped_probes(native, world_options):
     host = native()
     options = dict(world_options, allow_private=False)
     msgs = host.stream(host.request("check", {"target": "smtp.test", "options": options}))
-    assert [(m["type"], m.get("stage")) for m in msgs] == [("progress", "dns"), ("result", None)]
+    assert [(m["type"], m.get("stage")) for m in msgs] == [("progress", "dns"), ("progress", "side"),
+                                                           ("result", None)]
     report = msgs[-1]["report"]
     check_report(report, "smtp.test", smtp_disabled=False)
     statuses = {p["status"] for r in report["mx_records"] for p in r["smtp_probes"]}
@@ -536,7 +547,7 @@ def test_concurrent_checks(native, world_options):
     report_b = check_stream(stream_b, b, "healthy.test", smtp_disabled=True)
     assert report_a["domain"] == "smtp.test" and report_b["domain"] == "healthy.test"
     assert {p["port"] for r in report_a["mx_records"] for p in r["smtp_probes"]} == {25}
-    assert len(stream_a) == 1 + 4 + 1
+    assert len(stream_a) == 1 + 4 + 1 + 1  # dns, 4 probes, side, result
     host.finish()
     ids = {id_key(m["id"]) for m in host.messages}
     assert ids == {id_key("a"), id_key(2), id_key("h")}, ids
@@ -709,8 +720,8 @@ def test_big_report_is_split(native, big_dns):
     assert parts, "a report of about 1.5 MB was not split"
     assert result.get("parts") == len(parts) == 32, (result.get("parts"), len(parts))
     first_part = kinds.index(("result_part", None))
-    assert all(k == ("progress", "probe") for k in kinds[1:first_part]), \
-        "only probe events may come between progress dns and the first result_part"
+    assert all(k in (("progress", "probe"), ("progress", "side")) for k in kinds[1:first_part]), \
+        "only probe and side events may come between progress dns and the first result_part"
     assert all(k == ("result_part", None) for k in kinds[first_part:-1]), \
         "the result_part messages must come together, right before the result"
     assert [m["index"] for m in parts] == list(range(len(parts))), [m["index"] for m in parts]

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The mxhealth test world: an authoritative NSD serving a DNSSEC-signed
-# zone "test." (plus an unsigned and a bogus child), and the SMTP world: two
-# real Postfix instances, a scriptable misbehaving SMTP server (badsmtp.py),
-# a throwaway test CA and nftables rules -- all inside a private network
+# zone "test." (plus an unsigned and a bogus child, and the unsigned reverse
+# zones), and the SMTP world: two real Postfix instances, a scriptable
+# misbehaving SMTP server (badsmtp.py), a throwaway test CA and nftables rules;
+# and for issue 6 a DNS proxy that drops one test blocklist (dnsproxy.py) and
+# the MTA-STS policy servers (mtasts.py) -- all inside a private network
 # namespace.  See tests/world/README.md.
 #
 #   world.sh up STATE_DIR     (re)create the world, state and keys in STATE_DIR
@@ -21,6 +23,9 @@ NS="${MXH_NETNS:-mxhw}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ZONES_SRC="$HERE/zones"
 BADSMTP="$HERE/badsmtp.py"
+DNSPROXY="$HERE/dnsproxy.py"
+MTASTS="$HERE/mtasts.py"
+PTRZONES="$HERE/ptrzones.py"
 PYTHON=/usr/bin/python3
 
 # --- the SMTP world's addresses (they must match zones/test.zone) ------------
@@ -32,6 +37,10 @@ PF2_ADDRS=(203.0.113.25 2001:db8:26::25 "$PORT25BLOCKED_ADDR")
 REFUSED_ADDR=203.0.113.119                 # mx.refused.bad.test: nothing listens
 BLACKHOLE_ADDR=203.0.113.120               # mx.blackhole.bad.test: nftables drops all TCP
 POSTFIX_PORTS=(25 587 465)
+
+# --- issue 6 --------------------------------------------------------------------
+PROXY_ADDR=127.0.0.2                       # dnsproxy.py: forwards to NSD, drops SLOW_ZONE
+SLOW_ZONE=slow.dnsbl.test
 
 die() { echo "world.sh: error: $*" >&2; exit 1; }
 log() { echo "world.sh: $*" >&2; }
@@ -125,6 +134,13 @@ is_badsmtp() {
     { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q 'badsmtp\.py'
 }
 
+# True if PID is one of our Python servers (dnsproxy.py, mtasts.py).
+is_pyserver() {
+    local pid="$1" script="$2"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$script"
+}
+
 # A Postfix daemon (a child of some master; they all run as user postfix).
 is_postfix_child() {
     local pid="$1" comm
@@ -136,8 +152,38 @@ is_postfix_child() {
     [[ "$(stat -c %U "/proc/$pid" 2>/dev/null)" == postfix ]]
 }
 
+# SIGTERM to every server of the world in STATE at once (each verified by its
+# PID file and what the process is), so that they shut down in parallel; the
+# stop_* calls in do_down then only wait (and clean up what is left).
+signal_world() {
+    local state="$1" pid f name
+    for name in mtasts dnsproxy; do
+        pid="$(cat "$state/$name.pid" 2>/dev/null || true)"
+        is_pyserver "$pid" "$HERE/$name.py" && kill -TERM "$pid" 2>/dev/null
+    done
+    pid="$(cat "$state/badsmtp.pid" 2>/dev/null || true)"
+    is_badsmtp "$pid" && kill -TERM "$pid" 2>/dev/null
+    for f in "$state"/postfix/*/queue/pid/master.pid; do
+        [[ -f "$f" ]] || continue
+        pid="$(tr -dc '0-9' < "$f" 2>/dev/null || true)"
+        is_postfix_master "$pid" "${f%/queue/pid/master.pid}/etc" && kill -TERM "$pid" 2>/dev/null
+    done
+    pid="$(cat "$state/nsd.pid.world" 2>/dev/null || true)"
+    is_nsd "$pid" && kill -TERM "$pid" 2>/dev/null
+    return 0
+}
+
 do_down() {
-    local state="$1" pid f dir
+    local state="$1" pid f dir name
+    signal_world "$state"
+    # the MTA-STS servers and the DNS proxy
+    for name in mtasts dnsproxy; do
+        if [[ -f "$state/$name.pid" ]]; then
+            pid="$(cat "$state/$name.pid" 2>/dev/null || true)"
+            if is_pyserver "$pid" "$HERE/$name.py"; then stop_daemon "$pid" "$name.py"; fi
+            rm -f "$state/$name.pid" "$state/$name.ready"
+        fi
+    done
     # the SMTP world: badsmtp.py, then the Postfix instances
     if [[ -f "$state/badsmtp.pid" ]]; then
         pid="$(cat "$state/badsmtp.pid" 2>/dev/null || true)"
@@ -166,6 +212,10 @@ do_down() {
                 stop_daemon "$pid" "postfix master"
             elif is_badsmtp "$pid"; then
                 stop_daemon "$pid" badsmtp.py
+            elif is_pyserver "$pid" dnsproxy.py; then
+                stop_daemon "$pid" dnsproxy.py
+            elif is_pyserver "$pid" mtasts.py; then
+                stop_daemon "$pid" mtasts.py
             fi
         done
         # Postfix daemons whose master is gone
@@ -195,8 +245,12 @@ keygen() {  # keygen DIR ZONE [-k]  -> prints key base name (absolute)
         | tail -n 1 | sed "s|^|$dir/|"
 }
 
-render() {  # render TEMPLATE OUT
-    sed -e "s/@SERIAL@/$SERIAL/g" "$1" > "$2"
+render() {  # render TEMPLATE OUT  (the TLSA_* values come from tlsa_values)
+    sed -e "s/@SERIAL@/$SERIAL/g" \
+        -e "s/@TLSA_MX1_SPKI@/$TLSA_MX1_SPKI/g" \
+        -e "s/@TLSA_MX2_SPKI@/$TLSA_MX2_SPKI/g" \
+        -e "s/@TLSA_MX1_CERT@/$TLSA_MX1_CERT/g" "$1" > "$2"
+    ! grep -n '@[A-Z0-9_]*@' "$2" >&2 || die "$1: a placeholder was left unreplaced (see above)"
 }
 
 sign() {  # sign ZONEFILE ORIGIN OUT KEYBASE...
@@ -219,6 +273,18 @@ read_scenarios() {
         [[ -n "$line" ]] && BAD_SCENARIOS+=("$line")
     done < <("$PYTHON" "$BADSMTP" --list) || die "badsmtp.py --list failed"
     (( ${#BAD_SCENARIOS[@]} > 0 )) || die "badsmtp.py --list printed no scenario"
+}
+
+# "DOMAIN ADDRESS CERT CERT_NAME" for every MTA-STS site of mtasts.py (its
+# table is the single source of the sites).
+STS_SITES=()
+read_sts_sites() {
+    local line
+    STS_SITES=()
+    while IFS= read -r line; do
+        [[ -n "$line" ]] && STS_SITES+=("$line")
+    done < <("$PYTHON" "$MTASTS" --list) || die "mtasts.py --list failed"
+    (( ${#STS_SITES[@]} > 0 )) || die "mtasts.py --list printed no site"
 }
 
 # zone_has OWNER TYPE VALUE: the template of test. has this record.
@@ -249,13 +315,40 @@ check_zone_addresses() {
             || die "zones/test.zone has no 'mx.$name.bad IN A $addr' (badsmtp.py scenario $name)"
         zone_has "$name.bad" MX 10 || die "zones/test.zone has no 'MX 10' for $name.bad"
     done
+    for entry in "${STS_SITES[@]}"; do
+        read -r name addr cert <<<"$entry"
+        zone_has "mta-sts.${name%.test}" A "$addr" \
+            || die "zones/test.zone has no 'mta-sts.${name%.test} IN A $addr' (mtasts.py site $name)"
+    done
 }
 
-# Every address of the SMTP world, one per line.
+# Every domain with an MX record in the template of test. has one SPF record
+# and a _dmarc record (so that the SPF and DMARC checks add nothing to the
+# verdicts of the older cases), except the deliberate SPF/DMARC cases.
+check_zone_spf_dmarc() {
+    awk '
+        $1 ~ /^;/ || $2 != "IN" { next }
+        $3 == "MX"                                 { mx[$1] = 1 }
+        $3 == "TXT" && $4 ~ /^"v=spf1/             { spf[$1]++ }
+        $3 == "TXT" && $4 ~ /^"v=DMARC1/           { dmarc[$1]++ }
+        END {
+            bad = 0
+            for (d in mx) {
+                if (d == "spfnone") continue          # no SPF, no DMARC on purpose
+                if (!(d in spf))  { print "zones/test.zone: " d ".test has an MX but no SPF record"; bad = 1 }
+                if (!(("_dmarc." d) in dmarc)) { print "zones/test.zone: " d ".test has an MX but no _dmarc record"; bad = 1 }
+                if (spf[d] > 1 && d != "spfmulti") { print "zones/test.zone: " d ".test has " spf[d] " SPF records"; bad = 1 }
+                if (dmarc["_dmarc." d] > 1 && d != "dmarcmulti") { print "zones/test.zone: " d ".test has several DMARC records"; bad = 1 }
+            }
+            exit bad
+        }' "$ZONES_SRC/test.zone" >&2 || die "SPF/DMARC records missing in zones/test.zone (see above)"
+}
+
+# Every address of the SMTP world (and of the MTA-STS hosts), one per line.
 smtp_addresses() {
     local entry name addr cert
     printf '%s\n' "${PF1_ADDRS[@]}" "${PF2_ADDRS[@]}" "$REFUSED_ADDR" "$BLACKHOLE_ADDR"
-    for entry in "${BAD_SCENARIOS[@]}"; do
+    for entry in "${BAD_SCENARIOS[@]}" "${STS_SITES[@]}"; do
         read -r name addr cert <<<"$entry"
         echo "$addr"
     done
@@ -270,7 +363,7 @@ leaf() {
     local tls="$1" name="$2" ktype="$3" from="$4" to="$5"; shift 5
     local san="" n
     for n in "$@"; do san+="${san:+,}DNS:$n"; done
-    genkey "$tls/$name.key" "$ktype"
+    [[ -s "$tls/$name.key" ]] || genkey "$tls/$name.key" "$ktype"   # (genkeys made most already)
     openssl req -new -config "$tls/openssl.cnf" -key "$tls/$name.key" -subj "/CN=$1" \
         -out "$tls/$name.csr" 2>>"$tls/openssl.log" || die "openssl req failed for $name"
     MXH_SAN="$san" openssl ca -batch -config "$tls/openssl.cnf" -notext -extensions v3_leaf \
@@ -286,6 +379,21 @@ genkey() {  # genkey FILE ec|rsa
         openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>>"${1%/*}/openssl.log"
     fi || die "openssl genpkey failed for $1"
     chmod 600 "$1"
+}
+
+# genkeys TLS: every private key of make_certs, in parallel (a key that fails
+# here is simply made again, with its error, when it is needed)
+genkeys() {
+    local tls="$1" k entry name addr cert
+    local -a keys=(ca:ec mx1:ec mx2:rsa good:ec expired:ec expiring:ec wrongname:ec selfsigned:ec)
+    for entry in "${STS_SITES[@]}"; do
+        read -r name addr cert _ <<<"$entry"
+        [[ "$cert" == - ]] || keys+=("$cert:ec")
+    done
+    for k in "${keys[@]}"; do
+        genkey "$tls/${k%%:*}.key" "${k#*:}" 2>/dev/null &
+    done
+    wait || true
 }
 
 make_certs() {
@@ -336,7 +444,8 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 subjectAltName = \${ENV::MXH_SAN}
 EOF
-    genkey "$tls/ca.key" ec
+    genkeys "$tls"
+    [[ -s "$tls/ca.key" ]] || genkey "$tls/ca.key" ec
     openssl req -x509 -new -config "$tls/openssl.cnf" -key "$tls/ca.key" -sha256 \
         -subj "/O=mxhealth test world/CN=Test CA" -extensions v3_ca -days 365 \
         -out "$tls/ca.pem" 2>>"$tls/openssl.log" || die "could not create the test CA"
@@ -354,7 +463,13 @@ EOF
     leaf "$tls" expired ec -100 -10 mx.expired.bad.test
     leaf "$tls" expiring ec -80 10 mx.expiring.bad.test
     leaf "$tls" wrongname ec -1 90 mx.elsewhere.test
-    genkey "$tls/selfsigned.key" ec
+    # the MTA-STS policy servers (mtasts.py): one certificate per site
+    local cert_name
+    for entry in "${STS_SITES[@]}"; do
+        read -r name addr cert cert_name <<<"$entry"
+        [[ "$cert" == - ]] || leaf "$tls" "$cert" ec -1 90 "$cert_name"
+    done
+    [[ -s "$tls/selfsigned.key" ]] || genkey "$tls/selfsigned.key" ec
     MXH_SAN="DNS:mx.selfsigned.bad.test" openssl req -x509 -new -config "$tls/openssl.cnf" \
         -key "$tls/selfsigned.key" -sha256 -subj "/CN=mx.selfsigned.bad.test" \
         -extensions v3_self -days 90 -out "$tls/selfsigned.crt" 2>>"$tls/openssl.log" \
@@ -365,6 +480,25 @@ EOF
         [[ "$cert" == - || -s "$tls/$cert.crt" ]] || die "no certificate '$cert' for scenario $name"
     done
     cp "$tls/ca.pem" "$state/ca.pem"
+}
+
+# --- TLSA data (DANE), from the certificates just made ---------------------------
+# (a PEM block is base64 of the DER bytes, so sed + base64 -d gives the DER)
+pem_sha256() { sed '/^-----/d' | base64 -d | sha256sum | awk '{print $1}'; }
+spki_sha256() {  # SHA-256 of the DER SubjectPublicKeyInfo of a certificate (selector 1, type 1)
+    openssl x509 -in "$1" -noout -pubkey | pem_sha256
+}
+cert_sha256() {  # SHA-256 of the whole DER certificate (selector 0, type 1)
+    openssl x509 -in "$1" | pem_sha256
+}
+tlsa_values() {
+    local tls="$1/tls" v
+    TLSA_MX1_SPKI="$(spki_sha256 "$tls/mx1.crt")"
+    TLSA_MX2_SPKI="$(spki_sha256 "$tls/mx2.crt")"
+    TLSA_MX1_CERT="$(cert_sha256 "$tls/mx1.crt")"
+    for v in "$TLSA_MX1_SPKI" "$TLSA_MX2_SPKI" "$TLSA_MX1_CERT"; do
+        [[ "$v" =~ ^[0-9a-f]{64}$ ]] || die "could not compute the TLSA data ('$v')"
+    done
 }
 
 # --- Postfix ------------------------------------------------------------------
@@ -445,10 +579,10 @@ EOF
         || die "user postfix cannot reach $dir/data: make the parent directories of $state searchable (chmod o+x)"
 }
 
-# start_postfix STATE NAME ADDRESS...: start it, wait until it listens
+# start_postfix STATE NAME: start it (check_listeners then waits until it listens)
 start_postfix() {
-    local state="$1" name="$2"; shift 2
-    local dir="$state/postfix/$name" out="$state/postfix-$name.start" pid a port
+    local state="$1" name="$2"
+    local dir="$state/postfix/$name" out="$state/postfix-$name.start" pid
     # `postfix start` reports problems only on a terminal (and in the log):
     # script(1) gives it one.  The master daemonizes itself (setsid).
     if ! setsid -w ip netns exec "$NS" script -qec "postfix -c $(printf '%q' "$dir/etc") start" /dev/null \
@@ -459,45 +593,89 @@ start_postfix() {
     fi
     pid="$(tr -dc '0-9' < "$dir/queue/pid/master.pid" 2>/dev/null || true)"
     is_postfix_master "$pid" "$dir/etc" || die "postfix instance $name: no master process (pid '$pid')"
-    for a in "$@"; do
-        for port in "${POSTFIX_PORTS[@]}"; do
-            listens "$a" "$port" || die "postfix instance $name does not listen on $a port $port"
-        done
-    done
 }
 
-# listens ADDRESS PORT: a TCP listener exists in the namespace (waits up to 3 s)
-listens() {
-    local a="$1" port="$2" want tries=30
-    if [[ "$a" == *:* ]]; then want="[$a]:$port"; else want="$a:$port"; fi
-    while (( tries-- > 0 )); do
-        ip netns exec "$NS" ss -Hltn 2>/dev/null | awk '{print $4}' | grep -qxF "$want" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# --- badsmtp.py -----------------------------------------------------------------
-start_badsmtp() {
-    local state="$1" pid entry name addr cert
-    rm -f "$state/badsmtp.ready" "$state/badsmtp.log"
-    setsid ip netns exec "$NS" "$PYTHON" "$BADSMTP" --tls-dir "$state/tls" \
-        --log "$state/badsmtp.log" --ready "$state/badsmtp.ready" \
-        >"$state/badsmtp.stdout" 2>&1 </dev/null &
-    pid=$!
-    echo "$pid" > "$state/badsmtp.pid"
-    local deadline=$(( SECONDS + 10 ))
-    while [[ ! -f "$state/badsmtp.ready" ]] && (( SECONDS < deadline )) && ! pid_gone "$pid"; do
-        sleep 0.1
-    done
-    if [[ ! -f "$state/badsmtp.ready" ]]; then
-        echo "---- $state/badsmtp.stdout ----" >&2; cat "$state/badsmtp.stdout" >&2 || true
-        die "badsmtp.py did not come up"
-    fi
+# check_listeners: every server of the world listens on each of its addresses
+# and ports (one `ss` per try, 5 s at most; the servers start in parallel).
+check_listeners() {
+    local entry name addr cert a port missing="" tries=50
+    local -A want=() have=()
+    for a in "${PF1_ADDRS[@]}"; do for port in "${POSTFIX_PORTS[@]}"; do want["$(sockname "$a" "$port")"]="postfix mx1"; done; done
+    for a in "${PF2_ADDRS[@]}"; do for port in "${POSTFIX_PORTS[@]}"; do want["$(sockname "$a" "$port")"]="postfix mx2"; done; done
     for entry in "${BAD_SCENARIOS[@]}"; do
         read -r name addr cert <<<"$entry"
-        listens "$addr" 25 || die "badsmtp.py does not listen on $addr port 25 ($name)"
+        want["$(sockname "$addr" 25)"]="badsmtp.py ($name)"
     done
+    for entry in "${STS_SITES[@]}"; do
+        read -r name addr cert _ <<<"$entry"
+        [[ "$cert" == - ]] || want["$(sockname "$addr" 443)"]="mtasts.py ($name)"
+    done
+    want["$(sockname "$PROXY_ADDR" 53)"]="dnsproxy.py (tcp)"
+    while (( tries-- > 0 )); do
+        have=()
+        while read -r a; do have["$a"]=1; done < <(ip netns exec "$NS" ss -Hltn 2>/dev/null | awk '{print $4}')
+        missing=""
+        for a in "${!want[@]}"; do
+            [[ -n "${have[$a]:-}" ]] || missing+="  ${want[$a]}: $a"$'\n'
+        done
+        [[ -z "$missing" ]] && return 0
+        sleep 0.1
+    done
+    printf '%s' "$missing" >&2
+    die "these servers do not listen (see above)"
+}
+
+sockname() {  # sockname ADDRESS PORT: how ss prints a listening socket
+    if [[ "$1" == *:* ]]; then echo "[$1]:$2"; else echo "$1:$2"; fi
+}
+
+# --- badsmtp.py, dnsproxy.py and mtasts.py -------------------------------------
+# spawn_pyserver STATE NAME ARGS...: start tests/world/NAME.py in the namespace
+# (setsid, own process group), PID in STATE/NAME.pid; does not wait.
+spawn_pyserver() {
+    local state="$1" name="$2"; shift 2
+    rm -f "$state/$name.ready" "$state/$name.log"
+    setsid ip netns exec "$NS" "$PYTHON" "$HERE/$name.py" "$@" \
+        --log "$state/$name.log" --ready "$state/$name.ready" \
+        >"$state/$name.stdout" 2>&1 </dev/null &
+    echo "$!" > "$state/$name.pid"
+}
+
+# wait_pyserver STATE NAME: until it has written STATE/NAME.ready (10 s at most)
+wait_pyserver() {
+    local state="$1" name="$2" pid deadline=$(( SECONDS + 10 ))
+    pid="$(cat "$state/$name.pid")"
+    while [[ ! -f "$state/$name.ready" ]] && (( SECONDS < deadline )) && ! pid_gone "$pid"; do
+        sleep 0.05
+    done
+    if [[ ! -f "$state/$name.ready" ]]; then
+        echo "---- $state/$name.stdout ----" >&2; cat "$state/$name.stdout" >&2 || true
+        die "$name.py did not come up"
+    fi
+}
+
+# start_servers STATE: badsmtp.py, dnsproxy.py, mtasts.py and the two Postfix
+# instances, all at once; returns when every one of them listens.
+start_servers() {
+    local state="$1" p1 p2 rc1=0 rc2=0
+    spawn_pyserver "$state" badsmtp --tls-dir "$state/tls"
+    spawn_pyserver "$state" dnsproxy --listen "$PROXY_ADDR" --upstream 127.0.0.1 --drop "$SLOW_ZONE"
+    spawn_pyserver "$state" mtasts --tls-dir "$state/tls"
+    # (a subshell does not inherit the EXIT trap; its die only ends the subshell)
+    start_postfix "$state" mx1 & p1=$!
+    start_postfix "$state" mx2 & p2=$!
+    wait "$p1" || rc1=$?
+    wait "$p2" || rc2=$?     # (both finished before any die: `down` then finds both)
+    (( rc1 == 0 )) || die "postfix instance mx1 did not start"
+    (( rc2 == 0 )) || die "postfix instance mx2 did not start"
+    wait_pyserver "$state" badsmtp
+    wait_pyserver "$state" dnsproxy
+    wait_pyserver "$state" mtasts
+    check_listeners
+    ip netns exec "$NS" dig +short +time=1 +tries=2 "@$PROXY_ADDR" SOA test. | grep -q 'ns.test.' \
+        || die "dnsproxy.py does not answer on $PROXY_ADDR (udp)"
+    ip netns exec "$NS" dig +tcp +short +time=1 +tries=2 "@$PROXY_ADDR" SOA test. | grep -q 'ns.test.' \
+        || die "dnsproxy.py does not answer on $PROXY_ADDR (tcp)"
 }
 
 # --- addresses and nftables -----------------------------------------------------
@@ -552,10 +730,13 @@ do_up() {
 
     # --- the SMTP world's files: scenarios, test CA, certificates, Postfix ---
     read_scenarios
+    read_sts_sites
     check_zone_addresses
+    check_zone_spf_dmarc
     # Postfix (user postfix) must be able to reach its queue and data directory
     chmod o+x "$state"
     make_certs "$state"
+    tlsa_values "$state"
     rm -rf "$state/postfix"
     rm -f "$state"/postfix-*.log "$state"/postfix-*.start "$state/nftables.conf"
     setup_postfix "$state" mx1 "$PF1_NAME" mx1 "${PF1_ADDRS[@]}"
@@ -591,6 +772,15 @@ do_up() {
 
     # insecure.test: not signed at all
     render "$ZONES_SRC/insecure.test.zone" "$zones/insecure.test.zone"
+
+    # the reverse zones, unsigned, from zones/ptr.map (checked against the
+    # forward zones: every MX address has a line, every PTR resolves back)
+    local reverse_zones
+    reverse_zones="$("$PYTHON" "$PTRZONES" --map "$ZONES_SRC/ptr.map" \
+        --forward "$ZONES_SRC/test.zone" --forward "$ZONES_SRC/insecure.test.zone" \
+        --forward "$ZONES_SRC/bogus.test.zone" \
+        --implicit implicit.test --implicit implicitcname.test \
+        --serial "$SERIAL" --out "$zones")" || die "could not make the reverse zones from zones/ptr.map"
 
     # test.: template + DS of the DECOY key for bogus.test, then signed
     render "$ZONES_SRC/test.zone" "$zones/test.zone"
@@ -648,6 +838,10 @@ zone:
     name: "bogus.test."
     zonefile: "$zones/bogus.test.zone.signed"
 EOF
+    local rz
+    for rz in $reverse_zones; do
+        printf '\nzone:\n    name: "%s."\n    zonefile: "%s"\n' "$rz" "$zones/$rz.zone" >> "$state/nsd.conf"
+    done
     rm -f "$state/zone.list" "$state/xfrd.state"
     nsd-checkconf "$state/nsd.conf" || die "nsd-checkconf rejected $state/nsd.conf"
 
@@ -702,20 +896,23 @@ EOF
     ip netns exec "$NS" dig +short +time=1 +tries=2 @::1 SOA test. | grep -q 'ns.test.' \
         || { do_down "$state" || true; die "NSD does not answer on ::1 in namespace $NS"; }
 
-    # --- the SMTP servers ---------------------------------------------------------
-    start_postfix "$state" mx1 "${PF1_ADDRS[@]}"
-    start_postfix "$state" mx2 "${PF2_ADDRS[@]}"
-    start_badsmtp "$state"
+    ip netns exec "$NS" dig +short +time=1 +tries=2 @127.0.0.1 -x 198.51.100.25 | grep -qx 'mx1.smtp.test.' \
+        || { do_down "$state" || true; die "NSD does not serve the reverse zones"; }
+
+    # --- the servers ---------------------------------------------------------------
+    start_servers "$state"
 
     cat > "$state/env" <<EOF
 MXH_NETNS=$NS
 MXH_TRUST_ANCHOR=$state/test.ta
 MXH_WORLD_STATE=$state
 MXH_CA_FILE=$state/ca.pem
+MXH_DNS_PROXY=$PROXY_ADDR
+MXH_SLOW_DNSBL=$SLOW_ZONE
 EOF
     UP_STATE=""
     trap - EXIT
-    log "world is up: namespace $NS, nsd pid $pid, trust anchor $state/test.ta, test CA $state/ca.pem"
+    log "world is up: namespace $NS, nsd pid $pid, trust anchor $state/test.ta, test CA $state/ca.pem, DNS proxy $PROXY_ADDR"
 }
 
 [[ $# -eq 2 ]] || usage

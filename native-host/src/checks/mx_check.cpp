@@ -1,9 +1,12 @@
 #include "checks/mx_check.h"
 
 #include <algorithm>
+#include <set>
+#include <thread>
 
 #include "checks/findings.h"
 #include "checks/mx_lookup.h"
+#include "checks/side_checks.h"
 #include "checks/smtp_findings.h"
 #include "checks/smtp_probing.h"
 #include "dns/resolver.h"
@@ -29,6 +32,7 @@ dns::ResolverConfig resolverConfig(const CheckOptions& options, bool validate) {
 // for the root's DNSKEY first: if that does not validate, check without DNSSEC and say so.
 struct ResolverSetup {
   std::optional<dns::Resolver> resolver;
+  bool validating = true;  // the side thread's resolver is set up the same way
   std::optional<std::string> note;
   std::optional<Error> unreachable;  // the resolver did not answer at all
 };
@@ -61,6 +65,7 @@ Result<ResolverSetup> setUpResolver(const CheckOptions& options, Deadline deadli
   auto plain = dns::Resolver::create(resolverConfig(options, false));
   if (!plain) return plain.error();
   setup.resolver.emplace(std::move(plain).value());
+  setup.validating = false;
   if (root && root->dnssec == dns::DnssecState::bogus) {
     setup.note = "DNSSEC was not validated: the root zone's key failed validation through this resolver (" +
                  root->whyBogus + "); something between you and the root may be tampering with DNS answers";
@@ -115,6 +120,26 @@ std::optional<Error> allAddressLookupsFailed(const MxFacts& facts) {
   return Error{first.code, "no MX host's address could be looked up: " + first.message};
 }
 
+// The addresses whose reverse DNS and blocklist listings are asked: those a sender could use
+// (public ones, or any with --allow-private), each with the MX hosts it stands for.
+SideInputs sideInputs(const std::string& domain, const MxFacts& facts, const CheckOptions& options,
+                      std::vector<BlocklistDef> blocklists) {
+  SideInputs inputs;
+  inputs.domain = domain;
+  inputs.blocklists = std::move(blocklists);
+  inputs.caFile = options.caFile;
+  for (const auto& [name, host] : facts.hosts) {
+    bool any = false;
+    for (const dns::IpAddress& address : host.addresses) {
+      if (!options.allowPrivate && !dns::classifyAddress(address).isPublic) continue;
+      inputs.ptrTargets.push_back({address, name, host.cname});
+      any = true;
+    }
+    if (any) inputs.mxHosts.push_back(name);
+  }
+  return inputs;
+}
+
 }  // namespace
 
 std::string_view mxhealthVersion() {
@@ -132,7 +157,9 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   report.domainUnicode = target.domain.unicode;
   report.checkedAt = utcTimestampNow();
 
-  // 0. A bad --ca-file is a mistake in the request: say so before anything runs.
+  // 0. A bad --ca-file or blocklist choice is a mistake in the request: say so before anything runs.
+  auto blocklists = selectBlocklists(options.blocklists, options.blocklistsSet, options.dqsKey);
+  if (!blocklists) return blocklists.error();
   std::optional<tls::TlsClientContext> tls;
   if (options.smtpProbe) {
     auto context = tls::TlsClientContext::create(options.caFile);
@@ -163,25 +190,50 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
     observer.onDns(dnsStage);
   }
 
-  // 3. SMTP: every address of every MX host that resolved, on every chosen port, in parallel.
+  // 3. DANE: the TLSA records must be known before the port-25 handshakes that check them.
+  // A domain that does not exist has no policies to look up either: domain.nxdomain says it all.
+  const bool sideChecks = !facts.lookupError && !facts.nxdomain;
+  SideInputs inputs = sideInputs(report.domain, facts, options, std::move(blocklists).value());
+  std::optional<DaneLookup> tlsa;
+  if (sideChecks && !inputs.mxHosts.empty()) tlsa = lookupTlsa(resolver, inputs.mxHosts, deadline, cancel);
+
+  // 4. Beside the probes, on a thread and resolver of their own: reverse DNS, blocklists and the
+  // domain's mail policies.
+  std::optional<SideReport> side;
+  std::optional<dns::Resolver> sideResolver;
+  std::jthread sideThread;
+  const auto runSide = [&](dns::Resolver& sideDns) {
+    side = runSideChecks(sideDns, inputs, deadline, cancel);
+    if (observer.onSide && !cancel.cancelled()) {
+      Report sideStage = report;
+      sideStage.mxRecords = describeRecords(facts);
+      sideStage.side = std::make_shared<const SideReport>(*side);
+      observer.onSide(sideStage);
+    }
+  };
+  if (sideChecks) {
+    if (auto created = dns::Resolver::create(resolverConfig(options, setup->validating))) {
+      sideResolver.emplace(std::move(created).value());
+      sideThread = std::jthread([&] { runSide(*sideResolver); });
+    }
+  }
+
+  // 5. SMTP: every address of every MX host that resolved, on every chosen port, in parallel.
   ProbesByHost probes;
   const bool probing = options.smtpProbe && !facts.lookupError && !facts.hosts.empty();
   if (probing) {
-    probes = probeMxHosts(facts, options, *tls, deadline, cancel, observer.onProbe);
-    if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
+    probes = probeMxHosts(facts, options, *tls, deadline, cancel, observer.onProbe,
+                          tlsa ? usableSecureTlsa(*tlsa) : TlsaByHost{});
   }
-
-  // 4. Judgement.
-  report.findings = evaluateDns(report.domain, facts, options);
-  if (probing) {
-    auto smtpFindings = evaluateProbes(report.domain, probes);
-    report.findings.insert(report.findings.end(), smtpFindings.begin(), smtpFindings.end());
-    std::stable_sort(report.findings.begin(), report.findings.end(),
-                     [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  if (sideThread.joinable()) {
+    sideThread.join();
+  } else if (sideChecks && !cancel.cancelled()) {
+    runSide(resolver);  // no second resolver could be made: after the probes, then
   }
-  report.error = facts.lookupError ? facts.lookupError : allAddressLookupsFailed(facts);
+  if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
 
-  // 5. The report, with the reference API's aggregates.
+  // 6. The MX records with their probes, and what needs both the probes and the side checks:
+  // DANE (the port-25 chains against the TLSA records) and MTA-STS (the MX certificates).
   report.mxRecords = describeRecords(facts);
   for (MxRecordReport& record : report.mxRecords) {
     const auto found = probes.find(record.host);
@@ -189,6 +241,38 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
     record.smtpProbes = found->second;
     record.smtpProbe = representativeProbe(found->second);
   }
+  if (side) {
+    if (tlsa) {
+      for (const MxRecordReport& record : report.mxRecords) {
+        const auto host = tlsa->hosts.find(record.host);
+        if (host != tlsa->hosts.end()) side->dane.emplace(record.host, evaluateDane(host->second, record.smtpProbes));
+      }
+    }
+    side->mtaSts = evaluateMtaSts(side->mtaStsFetch, certificateFacts(report.mxRecords));
+  }
+
+  // 7. Judgement.
+  report.findings = evaluateDns(report.domain, facts, options);
+  if (probing) {
+    auto smtpFindings = evaluateProbes(report.domain, probes);
+    report.findings.insert(report.findings.end(), smtpFindings.begin(), smtpFindings.end());
+  }
+  if (side) {
+    auto found = sideFindings(report.domain, report.mxRecords, *side);
+    // When the domain's own zone fails validation (dnssec.bogus for its MX), every record in it
+    // does: one error says so, not one more per policy record.
+    if (facts.mxBogus) {
+      std::erase_if(found, [&](const Finding& f) {
+        return f.code == "dnssec.bogus" && f.host && f.host->ends_with(report.domain);
+      });
+    }
+    report.findings.insert(report.findings.end(), found.begin(), found.end());
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  report.error = facts.lookupError ? facts.lookupError : allAddressLookupsFailed(facts);
+
+  // 8. The report, with the reference API's aggregates.
   report.count = report.mxRecords.size();
   report.hasValidMx = std::any_of(report.mxRecords.begin(), report.mxRecords.end(),
                                   [](const MxRecordReport& r) { return r.reachable; });
@@ -201,6 +285,8 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   report.nullMx = facts.nullMx;
   report.implicitMx = facts.implicitMx;
   report.dnssec = std::move(facts.dnssec);
+  if (tlsa) report.dnssec.insert(report.dnssec.end(), tlsa->dnssec.begin(), tlsa->dnssec.end());
+  if (side) report.side = std::make_shared<const SideReport>(std::move(*side));
   for (const Finding& f : report.findings) {
     if (f.severity != Severity::info) report.issues.push_back(f.message);
   }

@@ -24,6 +24,9 @@ struct CheckObserver {
   std::function<void(const Report& dnsStage)> onDns;
   // After each SMTP probe, in the order they finish.
   std::function<void(const std::string& host, const smtp::ProbeResult& probe)> onProbe;
+  // Once the side checks (reverse DNS, blocklists, mail policies) are done: a report with
+  // domain, mx_records (addresses) and side filled in; MTA-STS not yet evaluated.
+  std::function<void(const Report& sideStage)> onSide;
 };
 
 // An Error only when the check cannot start (bad resolver address, unreadable trust anchor) or

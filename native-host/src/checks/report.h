@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "smtp/probe.h"
 
 namespace mxh::checks {
+
+struct SideReport;  // checks/side_checks.h: reverse DNS, blocklists, mail policies, DANE
 
 enum class Severity { info, warning, error };
 std::string_view severityName(Severity severity);
@@ -99,6 +102,9 @@ struct Report {
   std::vector<DnssecEntry> dnssec;
   ResolverReport resolver;
   std::optional<ChangesSinceLast> changesSinceLast;  // filled in from the history, when kept
+  // The side checks; null when they did not run (the check could not be done). Shared and
+  // immutable, so copies of a report (cache, progress) stay cheap.
+  std::shared_ptr<const SideReport> side;
 };
 
 // The verdict that findings and an error imply: any error finding is broken, any warning needs

@@ -1,5 +1,7 @@
 #include "checks/report_json.h"
 
+#include "checks/side_checks.h"
+
 namespace mxh::checks {
 namespace {
 
@@ -79,17 +81,39 @@ Json probeToJson(const smtp::ProbeResult& p) {
                        {"greeting_ms", orNullInt(p.timings.greetingMs)},
                        {"ehlo_ms", orNullInt(p.timings.ehloMs)},
                        {"tls_ms", orNullInt(p.timings.tlsMs)}}},
-      {"tls", p.tls ? tlsToJson(*p.tls) : Json(nullptr)}};
+      {"tls", p.tls ? tlsToJson(*p.tls) : Json(nullptr)},
+      {"dane", daneOutcomeToJson(p.dane)}};
 }
 
 namespace {
 
-Json recordToJson(const MxRecordReport& r) {
+Json recordToJson(const MxRecordReport& r, const SideReport* side) {
   Json probes = Json::array();
   for (const smtp::ProbeResult& p : r.smtpProbes) probes.push_back(probeToJson(p));
   Json addresses = Json::array();
   for (const AddressReport& a : r.addresses) {
-    addresses.push_back(Json{{"ip", a.ip}, {"version", a.version}, {"public", a.isPublic}, {"range", orNull(a.range)}});
+    Json ptr = nullptr;
+    Json blocklists = Json::array();
+    if (side) {
+      if (const auto found = side->ptr.find(a.ip); found != side->ptr.end()) ptr = toJson(found->second);
+      if (const auto found = side->blocklists.byIp.find(a.ip); found != side->blocklists.byIp.end()) {
+        blocklists = toJson(found->second);
+      }
+    }
+    addresses.push_back(Json{{"ip", a.ip},
+                             {"version", a.version},
+                             {"public", a.isPublic},
+                             {"range", orNull(a.range)},
+                             {"ptr", std::move(ptr)},
+                             {"blocklists", std::move(blocklists)}});
+  }
+  Json dane = nullptr;
+  Json domainBlocklists = Json::array();
+  if (side) {
+    if (const auto found = side->dane.find(r.host); found != side->dane.end()) dane = toJson(found->second);
+    if (const auto found = side->blocklists.byHost.find(r.host); found != side->blocklists.byHost.end()) {
+      domainBlocklists = toJson(found->second);
+    }
   }
   return Json{{"priority", r.priority},
               {"host", r.host},
@@ -100,7 +124,9 @@ Json recordToJson(const MxRecordReport& r) {
               {"implicit", r.implicit},
               {"cname", orNull(r.cname)},
               {"addresses", std::move(addresses)},
-              {"smtp_probes", std::move(probes)}};
+              {"smtp_probes", std::move(probes)},
+              {"dane", std::move(dane)},
+              {"domain_blocklists", std::move(domainBlocklists)}};
 }
 
 Json changesToJson(const std::optional<ChangesSinceLast>& changes) {
@@ -119,7 +145,7 @@ Json changesToJson(const std::optional<ChangesSinceLast>& changes) {
 
 Json reportToJson(const Report& report) {
   Json records = Json::array();
-  for (const MxRecordReport& r : report.mxRecords) records.push_back(recordToJson(r));
+  for (const MxRecordReport& r : report.mxRecords) records.push_back(recordToJson(r, report.side.get()));
   Json findings = Json::array();
   for (const Finding& f : report.findings) findings.push_back(findingToJson(f));
   Json dnssec = Json::array();
@@ -157,6 +183,10 @@ Json reportToJson(const Report& report) {
                         {"dnssec_validation", resolver.dnssecValidation},
                         {"trust_anchor", orNull(resolver.trustAnchor)},
                         {"note", orNull(resolver.note)}}},
+      {"spf", report.side ? toJson(report.side->mail.spf) : Json(nullptr)},
+      {"dmarc", report.side ? toJson(report.side->mail.dmarc) : Json(nullptr)},
+      {"tls_rpt", report.side ? toJson(report.side->mail.tlsRpt) : Json(nullptr)},
+      {"mta_sts", report.side && report.side->mtaSts ? toJson(*report.side->mtaSts) : Json(nullptr)},
   };
 }
 

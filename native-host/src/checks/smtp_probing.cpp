@@ -101,7 +101,8 @@ int rank(const smtp::ProbeResult& probe) {
 }  // namespace
 
 ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, const tls::TlsClientContext& tls,
-                          Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe) {
+                          Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe,
+                          const TlsaByHost& tlsa) {
   ProbesByHost probes;
   const std::string ehlo = options.ehloName.empty() ? smtp::defaultEhloName() : options.ehloName;
   for (const auto& [name, host] : facts.hosts) {
@@ -124,12 +125,15 @@ ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, con
   std::vector<Job> jobs;
   for (const auto& [name, host] : facts.hosts) {
     auto& list = probes[name];
+    const auto records = tlsa.find(name);
     std::size_t index = 0;
     for (const dns::IpAddress& address : host.addresses) {
       for (const std::uint16_t port : options.ports) {
         smtp::ProbeResult& slot = list[index++];
         if (slot.error) continue;  // skipped on purpose
-        jobs.push_back({name, {address, port, slot.kind, name, ehlo, options.probeTimeouts}, &slot});
+        smtp::ProbeRequest request{address, port, slot.kind, name, ehlo, options.probeTimeouts, {}};
+        if (port == 25 && records != tlsa.end()) request.tlsa = records->second;
+        jobs.push_back({name, std::move(request), &slot});
       }
     }
   }

@@ -13,6 +13,7 @@
 #include "core/cancel.h"
 #include "core/clock.h"
 #include "smtp/probe.h"
+#include "tls/dane.h"
 #include "tls/tls_client.h"
 
 namespace mxh::checks {
@@ -24,8 +25,15 @@ using ProbesByHost = std::map<std::string, std::vector<smtp::ProbeResult>>;
 // `onProbe` (may be empty) hears of each probe as it finishes, from the worker thread that ran it.
 using ProbeListener = std::function<void(const std::string& host, const smtp::ProbeResult& probe)>;
 
+// TLSA records of an MX host that senders use (DNSSEC-secure, usable: see usableSecureTlsa in
+// checks/dane_check.h), by MX host name.
+using TlsaByHost = std::map<std::string, std::vector<tls::TlsaRecord>>;
+
+// `tlsa`: the port-25 probes of a host listed there also check its certificate chain with DANE
+// (RFC 7672 is about port 25 only; other ports never get the records).
 ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, const tls::TlsClientContext& tls,
-                          Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe = {});
+                          Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe = {},
+                          const TlsaByHost& tlsa = {});
 
 // The probe that stands for a host in mx_records[].smtp_probe (the reference API's field): the
 // port-25 probe that connected, else the best of the others; nullopt when nothing was probed.

@@ -31,6 +31,10 @@ const std::string_view kUsage =
     "  --ca-file FILE         extra trusted CA certificates (PEM) for the certificate check\n"
     "  --connect-timeout S, --greeting-timeout S, --reply-timeout S, --tls-timeout S\n"
     "                         limits of the probe's phases (defaults 5, 20, 10, 10)\n"
+    "  --blocklists LIST      DNS blocklists to ask, comma separated zones (default: a set of\n"
+    "                         widely used lists, see docs/blocklists.md; 'none' asks none)\n"
+    "  --blocklist-config FILE  the blocklists to ask, one zone per line\n"
+    "  --dqs-key KEY          a Spamhaus DQS key (Spamhaus refuses queries from public resolvers)\n"
     "  --help, --version\n"
     "\n"
     "Exit status: 0 healthy, 1 warnings, 2 errors (mail is at risk), 3 could not check.\n"
@@ -62,6 +66,27 @@ Result<std::chrono::milliseconds> parseTimeout(std::string_view text) {
                  shown(text));
   }
   return std::chrono::milliseconds(std::chrono::seconds(seconds));
+}
+
+// "zen.spamhaus.org,bl.spamcop.net" or "none". Zone names only: they become DNS query names.
+constexpr std::size_t kMaxBlocklists = 32;
+
+Result<std::vector<std::string>> parseBlocklistList(std::string_view text) {
+  std::vector<std::string> zones;
+  if (text == "none") return zones;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view zone = text.substr(start, comma - start);
+    if (!checks::isBlocklistZoneName(zone)) {
+      return usage("--blocklists takes zone names separated by commas (or 'none'), not " + shown(zone));
+    }
+    std::string lower = checks::lowerAscii(zone);
+    if (std::find(zones.begin(), zones.end(), lower) == zones.end()) zones.push_back(std::move(lower));
+    if (zones.size() > kMaxBlocklists) return usage("--blocklists takes at most 32 zones");
+    start = comma + 1;
+  }
+  return zones;
 }
 
 Result<std::chrono::milliseconds> parsePhaseTimeout(std::string_view option, std::string_view text) {
@@ -208,6 +233,24 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
        : arg == "--greeting-timeout" ? t.greeting
        : arg == "--reply-timeout"    ? t.reply
                                      : t.tls) = *timeout;
+    } else if (arg == "--blocklists") {
+      auto text = value(arg);
+      if (!text) return text.error();
+      auto zones = parseBlocklistList(*text);
+      if (!zones) return zones.error();
+      command.options.blocklists = std::move(zones).value();
+      command.options.blocklistsSet = true;
+    } else if (arg == "--blocklist-config") {
+      auto file = value(arg);
+      if (!file) return file.error();
+      if (file->empty()) return usage("--blocklist-config needs a file name");
+      command.blocklistConfig = std::move(file).value();
+    } else if (arg == "--dqs-key") {
+      auto key = value(arg);
+      if (!key) return key.error();
+      if (!checks::isValidDqsKey(*key))
+        return usage("--dqs-key takes the key Spamhaus gave you: letters and digits only");
+      command.options.dqsKey = std::move(key).value();
     } else if (arg == "--help" || arg == "-h") {
       command.kind = Command::Kind::help;
       return command;

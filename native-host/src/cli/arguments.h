@@ -2,6 +2,7 @@
 // parsed into a command or an Error that names the bad argument.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ struct Command {
   bool json = false;
   bool compare = false;  // --compare: record in the history and show what changed
   checks::CheckOptions options;
+  std::optional<std::string> blocklistConfig;  // --blocklist-config: read when the check starts
 };
 
 // `args` excludes the program name.

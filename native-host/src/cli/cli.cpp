@@ -1,5 +1,8 @@
 #include "cli/cli.h"
 
+#include <algorithm>
+
+#include "checks/dnsbl.h"
 #include "checks/history.h"
 #include "checks/mx_check.h"
 #include "checks/report_json.h"
@@ -44,6 +47,18 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
 
   auto target = checks::parseTarget(command->target);
   if (!target) return fail(err, target.error());
+  if (command->blocklistConfig) {
+    auto zones = checks::readBlocklistConfig(*command->blocklistConfig);
+    if (!zones) return fail(err, zones.error());
+    // --blocklists and the file together: the lists of both.
+    for (std::string& zone : *zones) {
+      if (std::find(command->options.blocklists.begin(), command->options.blocklists.end(), zone) ==
+          command->options.blocklists.end()) {
+        command->options.blocklists.push_back(std::move(zone));
+      }
+    }
+    command->options.blocklistsSet = true;
+  }
   auto report = checks::runCheck(*target, command->options, CancelToken());
   if (!report) return fail(err, report.error());
 

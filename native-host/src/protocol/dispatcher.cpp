@@ -115,6 +115,7 @@ void Dispatcher::startCheck(const Request& request) {
     observer.onProbe = [&](const std::string& host, const smtp::ProbeResult& probe) {
       sink_.send(probeProgress(id, host, probe));
     };
+    observer.onSide = [&](const checks::Report& sideStage) { sink_.send(sideProgress(id, sideStage)); };
     const auto started = SteadyClock::now();
     // Nothing may escape a thread: an exception here would end the whole host.
     Result<checks::Report> report = Error{Errc::internal, "the check failed unexpectedly"};

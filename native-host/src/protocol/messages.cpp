@@ -155,6 +155,28 @@ Result<checks::CheckOptions> parseCheckOptions(const Json& options) {
     result.ehloName = **ehlo;
   }
 
+  // Blocklists: zone names that become DNS query names, so each is checked like the CLI's.
+  if (options.contains("blocklists")) {
+    const Json& zones = options["blocklists"];
+    if (!zones.is_array() || zones.size() > 32) return usage("option 'blocklists' takes up to 32 zone names");
+    for (const Json& zone : zones) {
+      if (!zone.is_string() || !checks::isBlocklistZoneName(zone.get<std::string>())) {
+        return usage("option 'blocklists' takes zone names like \"zen.spamhaus.org\"");
+      }
+      std::string lower = checks::lowerAscii(zone.get<std::string>());
+      if (std::find(result.blocklists.begin(), result.blocklists.end(), lower) == result.blocklists.end()) {
+        result.blocklists.push_back(std::move(lower));
+      }
+    }
+    result.blocklistsSet = true;
+  }
+  auto dqsKey = stringOption(options, "dqs_key");
+  if (!dqsKey) return dqsKey.error();
+  if (*dqsKey) {
+    if (!checks::isValidDqsKey(**dqsKey)) return usage("option 'dqs_key' takes letters and digits only");
+    result.dqsKey = **dqsKey;
+  }
+
   auto timeout = secondsOption(options, "timeout", result.timeout, limits::kMinCheckTimeout, limits::kMaxCheckTimeout);
   if (!timeout) return timeout.error();
   result.timeout = *timeout;
@@ -176,7 +198,7 @@ Json helloMessage(const Json& id) {
   message["protocol_version"] = kProtocolVersion;
   message["capabilities"] =
       Json{{"messages", {"hello", "check", "cancel", "registrable_domain", "history", "clear_history"}},
-           {"checks", {"mx", "dnssec", "smtp", "tls"}},
+           {"checks", {"mx", "dnssec", "smtp", "tls", "ptr", "dnsbl", "dane", "mta_sts", "tls_rpt", "spf", "dmarc"}},
            {"default_ports", {25, 587, 465}}};
   return message;
 }
@@ -240,6 +262,31 @@ Json dnsProgress(const Json& id, const checks::Report& dnsStage) {
                            {"error", record.error ? Json(*record.error) : Json(nullptr)}});
   }
   message["mx_records"] = std::move(records);
+  return message;
+}
+
+Json sideProgress(const Json& id, const checks::Report& sideStage) {
+  // The same objects as the report's, so that a page can draw them before the result comes.
+  const Json report = checks::reportToJson(sideStage);
+  Json ptr = Json::object();
+  Json blocklists = Json::object();
+  Json domainBlocklists = Json::object();
+  for (const Json& record : report["mx_records"]) {
+    for (const Json& address : record["addresses"]) {
+      const std::string ip = address["ip"].get<std::string>();
+      if (!address["ptr"].is_null()) ptr[ip] = address["ptr"];
+      if (!address["blocklists"].empty()) blocklists[ip] = address["blocklists"];
+    }
+    if (!record["domain_blocklists"].empty()) {
+      domainBlocklists[record["host"].get<std::string>()] = record["domain_blocklists"];
+    }
+  }
+  Json message = base(id, "progress");
+  message["stage"] = "side";
+  message["ptr"] = std::move(ptr);
+  message["blocklists"] = std::move(blocklists);
+  message["domain_blocklists"] = std::move(domainBlocklists);
+  message["policies"] = Json{{"spf", report["spf"]}, {"dmarc", report["dmarc"]}, {"tls_rpt", report["tls_rpt"]}};
   return message;
 }
 

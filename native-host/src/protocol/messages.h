@@ -54,6 +54,9 @@ Json clearHistoryReply(const Json& id, std::size_t removed);
 Json registrableDomainReply(const Json& id, const std::string& host, const std::string& domain);
 Json dnsProgress(const Json& id, const checks::Report& dnsStage);
 Json probeProgress(const Json& id, const std::string& host, const smtp::ProbeResult& probe);
+// The side checks, as soon as they are done (before or after the last probe): reverse DNS and
+// blocklists by address, domain blocklists by MX host, and SPF, DMARC and TLS-RPT.
+Json sideProgress(const Json& id, const checks::Report& sideStage);
 // The result, split into result_part messages first when one message would be too big.
 std::vector<Json> resultMessages(const Json& id, const checks::Report& report, std::size_t maxMessage);
 

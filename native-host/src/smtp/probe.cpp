@@ -96,9 +96,9 @@ class Channel {
     return had;
   }
 
-  Status startTls(const tls::TlsClientContext& context, const std::string& serverName, Deadline deadline,
-                  const CancelToken& cancel) {
-    auto session = tls::TlsSession::handshake(context, socket_.fd(), serverName, deadline, cancel);
+  Status startTls(const tls::TlsClientContext& context, const std::string& serverName,
+                  const std::optional<tls::DaneInput>& dane, Deadline deadline, const CancelToken& cancel) {
+    auto session = tls::TlsSession::handshake(context, socket_.fd(), serverName, deadline, cancel, dane);
     if (!session) return session.error();
     tls_.emplace(std::move(session).value());
     return Ok{};
@@ -253,8 +253,10 @@ class Conversation {
   }
 
   bool negotiateTls() {
+    std::optional<tls::DaneInput> dane;
+    if (!request_.tlsa.empty()) dane = tls::DaneInput{request_.mxHost, request_.tlsa};
     const auto start = SteadyClock::now();
-    auto tls = channel_->startTls(tlsContext_, request_.mxHost, phase(request_.timeouts.tls), cancel_);
+    auto tls = channel_->startTls(tlsContext_, request_.mxHost, dane, phase(request_.timeouts.tls), cancel_);
     result_.timings.tlsMs = millisecondsSince(start);
     if (!tls) {
       // After a failed handshake the connection is in an unknown state: no more I/O on it.
@@ -264,6 +266,7 @@ class Conversation {
     }
     result_.tlsNegotiated = true;
     result_.tls = channel_->tls()->info();
+    result_.dane = channel_->tls()->dane();
     return true;
   }
 

@@ -1,6 +1,7 @@
 // One SMTP probe: connect to one address and port, read the greeting, EHLO, STARTTLS (or
 // implicit TLS on 465), EHLO again, QUIT — and nothing else: never MAIL, RCPT, VRFY or AUTH.
-// The result describes what happened in the reference API's terms.
+// The result describes what happened in the reference API's terms (and, given TLSA records,
+// what DANE verification said about the server's certificate chain).
 #pragma once
 
 #include <chrono>
@@ -55,6 +56,9 @@ struct ProbeRequest {
   std::string mxHost;    // for SNI and the certificate name check
   std::string ehloName;  // validated by the caller (see isValidEhloName)
   ProbeTimeouts timeouts;
+  // DNSSEC-secure TLSA records of mxHost (RFC 7672: port 25 only): when not empty, the TLS
+  // handshake also checks the chain against them with mxHost as the TLSA base domain.
+  std::vector<tls::TlsaRecord> tlsa;
 };
 
 struct PhaseTimings {
@@ -82,6 +86,8 @@ struct ProbeResult {
   long long durationMs = 0;
   PhaseTimings timings;
   std::optional<tls::TlsInfo> tls;
+  // DANE's verdict on the chain: set when the request had TLSA records and TLS was negotiated.
+  std::optional<tls::DaneOutcome> dane;
 };
 
 ProbeResult runProbe(const ProbeRequest& request, const tls::TlsClientContext& tlsContext, Deadline overall,

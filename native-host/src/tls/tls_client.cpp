@@ -3,7 +3,10 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
+#include <memory>
+#include <vector>
 
 #include <openssl/err.h>
 
@@ -44,7 +47,39 @@ std::optional<std::string> negotiatedGroup(SSL* ssl) {
   return std::nullopt;
 }
 
-TlsInfo describeSession(SSL* ssl, const std::string& serverName) {
+struct X509StoreCtxFree {
+  void operator()(X509_STORE_CTX* ctx) const { X509_STORE_CTX_free(ctx); }
+};
+using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree>;
+
+// The PKIX verdict on the chain the server sent, computed after the handshake exactly as
+// OpenSSL's handshake computes it for a session without DANE (ssl_verify_cert_chain in
+// ssl/ssl_cert.c: the context's store, "ssl_server" defaults, the session's security level as
+// the authentication level, then the verify parameters), except that the parameters are the
+// context's: SSL_dane_enable gave the session's parameters the TLSA base domain as a host name
+// to check, which plain PKIX verification here never does (hostnameMatch is separate).
+long verifyPkix(SSL* ssl) {
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);  // the client's view includes the leaf
+  if (chain == nullptr || sk_X509_num(chain) <= 0) return X509_V_ERR_UNSPECIFIED;
+  SSL_CTX* context = SSL_get_SSL_CTX(ssl);
+  const X509StoreCtxPtr store(X509_STORE_CTX_new());
+  if (!store) return X509_V_ERR_OUT_OF_MEM;
+  if (X509_STORE_CTX_init(store.get(), SSL_CTX_get_cert_store(context), sk_X509_value(chain, 0), chain) != 1) {
+    ERR_clear_error();
+    return X509_V_ERR_UNSPECIFIED;
+  }
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(store.get());
+  X509_VERIFY_PARAM_set_auth_level(param, SSL_get_security_level(ssl));
+  X509_STORE_CTX_set_ex_data(store.get(), SSL_get_ex_data_X509_STORE_CTX_idx(), ssl);
+  X509_STORE_CTX_set_default(store.get(), "ssl_server");
+  X509_VERIFY_PARAM_set1(param, SSL_CTX_get0_param(context));
+  (void)X509_verify_cert(store.get());
+  ERR_clear_error();
+  return X509_STORE_CTX_get_error(store.get());
+}
+
+// `daneOn`: the session ran DANE verification, so its own verify result is DANE's, not PKIX's.
+TlsInfo describeSession(SSL* ssl, const std::string& serverName, bool daneOn) {
   TlsInfo info;
   info.version = SSL_get_version(ssl);
   if (const char* cipher = SSL_get_cipher_name(ssl); cipher != nullptr) info.cipher = cipher;
@@ -52,13 +87,65 @@ TlsInfo describeSession(SSL* ssl, const std::string& serverName) {
   if (const X509* peer = SSL_get0_peer_certificate(ssl); peer != nullptr) {
     info.certificate = describeCertificate(*peer, std::time(nullptr));
     info.hostnameMatch = certificateMatchesHost(*peer, serverName);
-    const long verify = SSL_get_verify_result(ssl);
+    const long verify = daneOn ? verifyPkix(ssl) : SSL_get_verify_result(ssl);
     info.chainVerified = verify == X509_V_OK;
     if (!info.chainVerified) info.verifyError = X509_verify_cert_error_string(verify);
   } else {
     info.verifyError = "the server sent no certificate";
   }
   return info;
+}
+
+// Loads the usable TLSA records into the session before the handshake; the number loaded, or
+// why DANE cannot be checked (then nothing is loaded and verification stays plain).
+Result<std::size_t> enableDane(SSL* ssl, const DaneInput& dane) {
+  std::vector<const TlsaRecord*> usable;
+  for (const TlsaRecord& record : dane.records) {
+    if (usableForSmtp(record)) usable.push_back(&record);
+  }
+  if (usable.empty()) return Error{Errc::tls_config, "none of the TLSA records is usable for SMTP"};
+  if (SSL_dane_enable(ssl, dane.baseDomain.c_str()) <= 0) {
+    return Error{Errc::tls_config, "DANE could not be enabled: " + takeOpenSslError("bad TLSA base domain")};
+  }
+  std::size_t loaded = 0;
+  for (const TlsaRecord* record : usable) {
+    // 0: OpenSSL finds the record unusable (bad parameters or data); negative: internal error.
+    if (SSL_dane_tlsa_add(ssl, record->usage, record->selector, record->matchingType, record->data.data(),
+                          record->data.size()) > 0) {
+      ++loaded;
+    }
+  }
+  ERR_clear_error();
+  if (loaded == 0) return Error{Errc::tls_config, "OpenSSL could use none of the TLSA records"};
+  return loaded;
+}
+
+// DANE's verdict after the handshake: SSL_get_verify_result is DANE's result on a session with
+// TLSA records loaded, and SSL_get0_dane_tlsa names the record that matched (negative: none).
+DaneOutcome daneOutcome(SSL* ssl) {
+  DaneOutcome outcome;
+  if (SSL_get0_peer_certificate(ssl) == nullptr) {
+    outcome.error = "the server sent no certificate";
+    return outcome;
+  }
+  const long verify = SSL_get_verify_result(ssl);
+  std::uint8_t usage = 0;
+  std::uint8_t selector = 0;
+  std::uint8_t matchingType = 0;
+  const unsigned char* data = nullptr;
+  std::size_t length = 0;
+  const int depth = SSL_get0_dane_tlsa(ssl, &usage, &selector, &matchingType, &data, &length);
+  if (verify == X509_V_OK && depth >= 0) {
+    outcome.verified = true;
+    TlsaRecord matched{usage, selector, matchingType, {}};
+    if (data != nullptr) matched.data.assign(data, data + length);
+    outcome.matched = std::move(matched);
+    outcome.matchDepth = depth;
+    return outcome;
+  }
+  outcome.error = verify == X509_V_OK ? "no TLSA record authenticated the certificate chain"
+                                      : X509_verify_cert_error_string(verify);
+  return outcome;
 }
 
 }  // namespace
@@ -82,6 +169,13 @@ Result<TlsClientContext> TlsClientContext::create(const std::optional<std::strin
                                          takeOpenSslError("unreadable or not PEM")};
     }
   }
+  // DANE for the sessions that ask for it (SSL_dane_enable); sessions without TLSA records are
+  // not affected. SMTP skips name checks on DANE-EE(3) matches (RFC 7672 §3.1.1; OpenSSL's
+  // SSL_CTX_dane_enable(3) recommends this flag for SMTP).
+  if (SSL_CTX_dane_enable(ctx.get()) <= 0) {
+    return Error{Errc::tls_config, takeOpenSslError("cannot enable DANE on the TLS context")};
+  }
+  SSL_CTX_dane_set_flags(ctx.get(), DANE_FLAG_NO_DANE_EE_NAMECHECKS);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   // Many SMTP servers close without close_notify; OpenSSL 3 would call that a protocol error.
   SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
@@ -89,7 +183,8 @@ Result<TlsClientContext> TlsClientContext::create(const std::optional<std::strin
 }
 
 Result<TlsSession> TlsSession::handshake(const TlsClientContext& context, int fd, const std::string& serverName,
-                                         Deadline deadline, const CancelToken& cancel) {
+                                         Deadline deadline, const CancelToken& cancel,
+                                         const std::optional<DaneInput>& dane) {
   ERR_clear_error();
   SslPtr ssl(SSL_new(context.get()));
   if (!ssl) return Error{Errc::tls_config, takeOpenSslError("cannot create a TLS session")};
@@ -100,6 +195,13 @@ Result<TlsSession> TlsSession::handshake(const TlsClientContext& context, int fd
     // SSL_set_tlsext_host_name is a macro with a C cast; this is what it expands to.
     SSL_ctrl(ssl.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
              const_cast<void*>(static_cast<const void*>(serverName.c_str())));
+  }
+  // DANE is checked on the side like PKIX: the verify mode stays SSL_VERIFY_NONE, so a chain
+  // that matches no TLSA record is recorded, never refused (SSL_CTX_dane_enable(3), EXAMPLES).
+  std::optional<DaneOutcome> outcome;
+  if (dane) {
+    auto loaded = enableDane(ssl.get(), *dane);
+    if (!loaded) outcome = DaneOutcome{false, std::nullopt, std::nullopt, loaded.error().message};
   }
   while (true) {
     const int rc = SSL_connect(ssl.get());
@@ -116,8 +218,9 @@ Result<TlsSession> TlsSession::handshake(const TlsClientContext& context, int fd
     }
     return Error{Errc::tls_handshake, "the TLS handshake failed: " + takeOpenSslError("unknown TLS error")};
   }
-  TlsInfo info = describeSession(ssl.get(), serverName);
-  return TlsSession(std::move(ssl), fd, std::move(info));
+  TlsInfo info = describeSession(ssl.get(), serverName, dane.has_value());
+  if (dane && !outcome) outcome = daneOutcome(ssl.get());
+  return TlsSession(std::move(ssl), fd, std::move(info), std::move(outcome));
 }
 
 Result<std::size_t> TlsSession::read(std::span<char> buffer, Deadline deadline, const CancelToken& cancel) {

@@ -1,7 +1,9 @@
 // TLS client side for probing mail servers: a context that accepts any server (so weak and
 // broken servers can be described, as opportunistic SMTP senders would still talk to them)
 // while recording what strict verification would say, and sessions over a borrowed socket
-// with deadlines and cancellation.
+// with deadlines and cancellation. A session may also check the server's chain against DANE TLSA
+// records (RFC 7672) with OpenSSL's own DANE support, as a DANE sender would, without ever
+// refusing the server for it.
 // Thread-safety: a TlsClientContext may be shared by many threads; a TlsSession may not.
 #pragma once
 
@@ -15,6 +17,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "tls/certificate.h"
+#include "tls/dane.h"
 #include "tls/openssl_handles.h"
 
 namespace mxh::tls {
@@ -24,14 +27,17 @@ struct TlsInfo {
   std::string cipher;                      // "TLS_AES_256_GCM_SHA384"
   std::optional<std::string> keyExchange;  // the negotiated group, e.g. "X25519"
   std::optional<CertificateInfo> certificate;
-  bool chainVerified = false;  // against the system trust store (and --ca-file)
+  // PKIX verification against the system trust store (and --ca-file), with or without DANE on
+  // the session: the same verdict either way.
+  bool chainVerified = false;
   std::optional<std::string> verifyError;
   bool hostnameMatch = false;  // the certificate is valid for the name we connected to
 };
 
 class TlsClientContext {
  public:
-  // `extraCaFile`: PEM trust anchors added to the system's (tests use their own CA).
+  // `extraCaFile`: PEM trust anchors added to the system's (tests use their own CA). The context
+  // is DANE-enabled, with no name checks for DANE-EE(3) matches (RFC 7672 §3.1.1).
   static Result<TlsClientContext> create(const std::optional<std::string>& extraCaFile);
   [[nodiscard]] SSL_CTX* get() const { return ctx_.get(); }
 
@@ -44,9 +50,12 @@ class TlsSession {
  public:
   // Runs the client handshake on `fd` (non-blocking, connected; owned by the caller, who keeps
   // it open for the session's life). `serverName` is sent as SNI and checked against the
-  // certificate.
+  // certificate. With `dane`, the chain is also checked against its TLSA records (see dane());
+  // the handshake never fails for DANE's sake. `dane->baseDomain` should be `serverName`
+  // (OpenSSL sends it as SNI when `serverName` is not a host name).
   static Result<TlsSession> handshake(const TlsClientContext& context, int fd, const std::string& serverName,
-                                      Deadline deadline, const CancelToken& cancel);
+                                      Deadline deadline, const CancelToken& cancel,
+                                      const std::optional<DaneInput>& dane = std::nullopt);
 
   // Bytes read into `buffer` (at least 1), or an Error (net.closed at the end of the stream).
   Result<std::size_t> read(std::span<char> buffer, Deadline deadline, const CancelToken& cancel);
@@ -55,12 +64,16 @@ class TlsSession {
   void close();
 
   [[nodiscard]] const TlsInfo& info() const { return info_; }
+  // What DANE verification said; nullopt when the handshake had no DaneInput.
+  [[nodiscard]] const std::optional<DaneOutcome>& dane() const { return dane_; }
 
  private:
-  TlsSession(SslPtr ssl, int fd, TlsInfo info) : ssl_(std::move(ssl)), fd_(fd), info_(std::move(info)) {}
+  TlsSession(SslPtr ssl, int fd, TlsInfo info, std::optional<DaneOutcome> dane)
+      : ssl_(std::move(ssl)), fd_(fd), info_(std::move(info)), dane_(std::move(dane)) {}
   SslPtr ssl_;
   int fd_;
   TlsInfo info_;
+  std::optional<DaneOutcome> dane_;
   bool failed_ = false;  // a fatal error happened: OpenSSL forbids SSL_shutdown then
 };
 

@@ -33,6 +33,28 @@ BOOST_AUTO_TEST_CASE(check_with_every_option) {
   BOOST_TEST(command->options.timeout.count() == 12000);
 }
 
+BOOST_AUTO_TEST_CASE(blocklist_options) {
+  const auto chosen = parse({"check", "a.test", "--blocklists", "Zen.Spamhaus.org,bl.spamcop.net,zen.spamhaus.org",
+                             "--dqs-key", "abc123", "--blocklist-config=/etc/lists"});
+  BOOST_REQUIRE(chosen.ok());
+  BOOST_TEST(chosen->options.blocklistsSet);
+  BOOST_TEST(chosen->options.blocklists == (std::vector<std::string>{"zen.spamhaus.org", "bl.spamcop.net"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(*chosen->options.dqsKey == "abc123");
+  BOOST_TEST(*chosen->blocklistConfig == "/etc/lists");
+  const auto none = parse({"check", "a.test", "--blocklists", "none"});
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(none->options.blocklistsSet);
+  BOOST_TEST(none->options.blocklists.empty());
+  const auto defaults = parse({"check", "a.test"});
+  BOOST_TEST(!defaults->options.blocklistsSet);
+  for (std::string_view bad : {"", "zen", ".zen.org", "a..b", "a b.org", "x.org,", "evil.org;rm"}) {
+    BOOST_TEST(!parse({"check", "a.test", "--blocklists", bad}).ok(), bad);
+  }
+  BOOST_TEST(!parse({"check", "a.test", "--dqs-key", "key.with.dots"}).ok());
+  BOOST_TEST(!parse({"check", "a.test", "--dqs-key", ""}).ok());
+}
+
 BOOST_AUTO_TEST_CASE(options_may_come_before_the_target) {
   const auto command = parse({"check", "--json", "example.test"});
   BOOST_REQUIRE(command.ok());

@@ -66,12 +66,20 @@ BOOST_AUTO_TEST_CASE(check_options_map_to_the_cli_options) {
   BOOST_TEST(options->ehloName == "probe.example.test");
   BOOST_TEST(*options->caFile == "/tmp/ca.pem");
   BOOST_TEST(parseCheckOptions(Json(nullptr)).ok());
+  const auto lists =
+      parseCheckOptions(Json::parse(R"({"blocklists":["ZEN.spamhaus.org","zen.spamhaus.org"],"dqs_key":"k1"})"));
+  BOOST_REQUIRE(lists.ok());
+  BOOST_TEST(lists->blocklistsSet);
+  BOOST_TEST(lists->blocklists == (std::vector<std::string>{"zen.spamhaus.org"}), boost::test_tools::per_element());
+  BOOST_TEST(*lists->dqsKey == "k1");
+  BOOST_TEST(!parseCheckOptions(Json::parse(R"({"dqs_key":""})")).ok());  // like every empty string option
 }
 
 BOOST_AUTO_TEST_CASE(bad_options_are_usage_errors) {
-  for (const char* bad :
-       {R"({"ports":[0]})", R"({"ports":"25"})", R"({"no_smtp":"yes"})", R"({"timeout":0})", R"({"timeout":301})",
-        R"({"tls_timeout":2.5})", R"({"ehlo":"x\r\nMAIL FROM:<a@b>"})", R"({"ca_file":""})", R"({"resolver":[1]})"}) {
+  for (const char* bad : {R"({"ports":[0]})", R"({"ports":"25"})", R"({"no_smtp":"yes"})", R"({"timeout":0})",
+                          R"({"timeout":301})", R"({"tls_timeout":2.5})", R"({"ehlo":"x\r\nMAIL FROM:<a@b>"})",
+                          R"({"ca_file":""})", R"({"resolver":[1]})", R"({"blocklists":"zen.spamhaus.org"})",
+                          R"({"blocklists":["a b.org"]})", R"({"blocklists":[1]})", R"({"dqs_key":"a.b"})"}) {
     const auto options = parseCheckOptions(Json::parse(bad));
     BOOST_TEST(!options.ok(), bad);
     if (!options.ok()) BOOST_TEST(static_cast<int>(options.error().code) == static_cast<int>(Errc::usage));

@@ -1,0 +1,53 @@
+// The checks beside the SMTP probe: reverse DNS and blocklists of every MX address, the
+// domain's mail policies (SPF, DMARC, TLS-RPT, MTA-STS) and DANE. They need only names and
+// addresses, so they run on a thread of their own while the probes run.
+// Thread-safety: runSideChecks uses the Resolver it is given; a SideReport is immutable once built.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/dane_check.h"
+#include "checks/dnsbl.h"
+#include "checks/mail_policy.h"
+#include "checks/mta_sts.h"
+#include "checks/report.h"
+#include "checks/reverse_dns.h"
+#include "core/cancel.h"
+#include "core/clock.h"
+#include "dns/resolver.h"
+
+namespace mxh::checks {
+
+// What the side thread asks about.
+struct SideInputs {
+  std::string domain;                 // ASCII
+  std::vector<PtrTarget> ptrTargets;  // the addresses that may be contacted, with their MX host
+  std::vector<std::string> mxHosts;   // names of MX hosts with such addresses (domain blocklists)
+  std::vector<BlocklistDef> blocklists;
+  std::optional<std::string> caFile;  // extra trust for the MTA-STS policy host
+};
+
+// Everything the side checks and DANE found; the report's JSON draws from it.
+struct SideReport {
+  std::map<std::string, PtrReport> ptr;  // by address
+  BlocklistResults blocklists;
+  MailPolicyReport mail;
+  MtaStsFetch mtaStsFetch;
+  std::optional<MtaStsReport> mtaSts;      // evaluated once the probes are done
+  std::map<std::string, DaneReport> dane;  // by MX host
+};
+
+SideReport runSideChecks(dns::Resolver& resolver, const SideInputs& inputs, Deadline deadline,
+                         const CancelToken& cancel);
+
+// The facts MTA-STS needs from the probes: each MX host's port-25 certificate.
+std::vector<MxCertificateFacts> certificateFacts(const std::vector<MxRecordReport>& records);
+
+// The findings of everything in `side` for the report's MX records.
+std::vector<Finding> sideFindings(const std::string& domain, const std::vector<MxRecordReport>& records,
+                                  const SideReport& side);
+
+}  // namespace mxh::checks
