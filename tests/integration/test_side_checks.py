@@ -34,7 +34,7 @@ def runs(mx):
     calls = [((d, *probe_args(mx)), {"no_smtp": False}) for d in (
         "smtp.test", "ptr.test", "danebad.test", "pkix.test", "stsbad.test", "stswrongcert.test",
         "stsnopolicy.test", "stsnotxt.test", "stsuncovered.test", "ststesting.test", "spfplus.test",
-        "spfmulti.test", "spfnone.test", "spfsoft.test")]
+        "spfmulti.test", "spfnone.test", "spfsoft.test", "sts404.test", "stsmxcert.test", "stsnone.test")]
     calls += [(("bl.test", AP), {"resolver": "127.0.0.2", "blocklists": LISTS}),
               (("listed.test", AP), {"blocklists": LISTS}),
               (("dane.insecure.test", AP), {})]
@@ -207,6 +207,7 @@ def test_dane_without_dnssec_is_ignored(runs):
     ("stsnopolicy.test", "unreachable", "mta_sts.unreachable", "error"),
     ("stsnotxt.test", "policy_only", "mta_sts.policy_without_txt", "warning"),
     ("stsuncovered.test", "mx_not_covered", "mta_sts.mx_not_covered", "error"),
+    ("sts404.test", "txt_only", "mta_sts.txt_without_policy", "error"),
 ])
 def test_mta_sts_failures(runs, domain, status, code, severity):
     rep = check(runs, domain).report
@@ -222,10 +223,40 @@ def test_mta_sts_testing_mode(runs):
     assert rep["verdict"] == "healthy"
 
 
+def test_mta_sts_enforce_needs_valid_mx_certificates(runs):
+    """stsmxcert.test enforces a good policy, but its MX presents a certificate for another
+    name: senders that enforce MTA-STS will not deliver to it."""
+    rep = check(runs, "stsmxcert.test").report
+    sts = rep["mta_sts"]
+    assert sts["policy"]["mode"] == "enforce", sts
+    assert [(c["host"], c["covered"], c["certificate_ok"]) for c in sts["mx_coverage"]] == \
+        [("mx.wrongname.bad.test", True, False)], sts["mx_coverage"]
+    assert severity_of_code(rep, "mta_sts.cert_invalid") == {"error"}
+    assert rep["verdict"] == "broken"
+
+
+def test_mta_sts_mode_none(runs):
+    rep = check(runs, "stsnone.test").report
+    assert rep["mta_sts"]["policy"]["mode"] == "none", rep["mta_sts"]
+    assert severity_of_code(rep, "mta_sts.none_mode") == {"info"}
+
+
 def test_mta_sts_policy_needs_a_trusted_certificate(mx):
     """Without the world's CA, the policy host's certificate is untrusted, as a sender sees it."""
-    rep = mx.check("smtp.test").report
+    rep = mx.check("smtp.test", AP).report
     assert rep["mta_sts"]["status"] == "bad_certificate", rep["mta_sts"]
+
+
+def test_mta_sts_policy_host_at_a_non_public_address_is_not_contacted(mx):
+    """Without --allow-private, the world's policy host (a documentation address) is never
+    contacted, like the MX hosts: its server's log shows no request."""
+    log = mx.world.state / "mtasts.log"
+    before = log.read_text() if log.exists() else ""
+    rep = mx.check("smtp.test", "--ca-file", str(mx.world.ca_file)).report
+    assert rep["mta_sts"]["status"] == "unreachable", rep["mta_sts"]
+    assert "non-public" in rep["mta_sts"]["policy"]["error"]
+    after = log.read_text() if log.exists() else ""
+    assert after == before, "the policy host was contacted without --allow-private"
 
 
 # ---- SPF, DMARC and TLS-RPT ---------------------------------------------------------------
@@ -254,3 +285,15 @@ def test_nonexistent_domain_has_no_policy_noise(mx):
     rep = mx.check("nosuch.test", AP).report
     assert rep["spf"] is None and rep["dmarc"] is None and rep["mta_sts"] is None
     assert_problems(rep, ["domain.nxdomain"])
+
+
+def test_blocklist_config_file(mx, tmp_path):
+    config = tmp_path / "blocklists.conf"
+    config.write_text("# the world's stand-in for Spamhaus ZEN\nzen.dnsbl.test\n\n")
+    rep = mx.check("bl.test", AP, "--blocklist-config", str(config), blocklists=None).report
+    zones = {r["zone"] for r in address(rep, "mx1.bl.test", "198.51.100.141")["blocklists"]}
+    assert zones == {"zen.dnsbl.test"}
+    assert severity_of_code(rep, "dnsbl.listed") == {"error"}
+    missing = mx.check("bl.test", AP, "--blocklist-config", str(tmp_path / "nope"), blocklists=None,
+                       json_out=False)
+    assert missing.returncode == 3 and "nope" in missing.stderr, missing.describe()

@@ -5,6 +5,7 @@
 
 #include "checks/mail_policy.h"
 #include "core/text.h"
+#include "dns/ip_address.h"
 #include "dns/wire.h"
 #include "http/https_get.h"
 
@@ -310,7 +311,7 @@ std::optional<std::string> matchingPattern(const std::vector<std::string>& patte
 // ---- the fetch ----
 
 MtaStsFetch fetchMtaSts(dns::Resolver& resolver, const std::string& domain, const std::optional<std::string>& caFile,
-                        Deadline deadline, const CancelToken& cancel) {
+                        bool allowPrivate, Deadline deadline, const CancelToken& cancel) {
   MtaStsFetch fetch;
   fetch.domain = domain;
   const std::string policyHost = "mta-sts." + domain;
@@ -331,7 +332,24 @@ MtaStsFetch fetchMtaSts(dns::Resolver& resolver, const std::string& domain, cons
     if (answers[0].ok() && answers[0]->dnssec == dns::DnssecState::bogus) fetch.txtBogus = answers[0]->whyBogus;
   }
 
-  const PolicyHostAddresses host = readAddresses(answers[1], answers[2], policyHost);
+  PolicyHostAddresses host = readAddresses(answers[1], answers[2], policyHost);
+  if (!allowPrivate && !host.addresses.empty()) {
+    std::vector<std::string> nonPublic;
+    std::erase_if(host.addresses, [&](const std::string& text) {
+      const auto address = dns::IpAddress::parse(text);
+      if (address && dns::classifyAddress(*address).isPublic) return false;
+      nonPublic.push_back(text);
+      return true;
+    });
+    if (host.addresses.empty()) {
+      // Senders on the internet cannot reach it either; we do not try.
+      fetch.policyOutcome = PolicyFetchOutcome::unreachable;
+      fetch.policyError = name(policyHost) + " has only non-public addresses (" + nonPublic.front() +
+                          (nonPublic.size() > 1 ? ", ..." : "") +
+                          "), which senders on the internet cannot reach; they were not contacted";
+      return fetch;
+    }
+  }
   if (host.addresses.empty()) {
     fetch.policyOutcome = host.error ? PolicyFetchOutcome::lookup_failed : PolicyFetchOutcome::no_host;
     fetch.policyError = host.error

@@ -95,8 +95,10 @@ struct MtaStsFetch {
 
 // The TXT record, then the policy host's addresses (through `resolver`, not the system's), then
 // the HTTPS fetch from each address in turn until one answers. `caFile` adds trust anchors.
+// `allowPrivate`: the policy host may be contacted at a non-public address (--allow-private),
+// as the MX hosts may; otherwise such an address is reported, never contacted.
 MtaStsFetch fetchMtaSts(dns::Resolver& resolver, const std::string& domain, const std::optional<std::string>& caFile,
-                        Deadline deadline, const CancelToken& cancel);
+                        bool allowPrivate, Deadline deadline, const CancelToken& cancel);
 
 // ---- evaluation (pure) ----
 

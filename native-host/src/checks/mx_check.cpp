@@ -128,6 +128,7 @@ SideInputs sideInputs(const std::string& domain, const MxFacts& facts, const Che
   inputs.domain = domain;
   inputs.blocklists = std::move(blocklists);
   inputs.caFile = options.caFile;
+  inputs.allowPrivate = options.allowPrivate;
   for (const auto& [name, host] : facts.hosts) {
     bool any = false;
     for (const dns::IpAddress& address : host.addresses) {

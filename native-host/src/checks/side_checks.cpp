@@ -10,7 +10,7 @@ SideReport runSideChecks(dns::Resolver& resolver, const SideInputs& inputs, Dead
   // Each step asks all its questions at once; the steps follow each other because they share
   // one resolver (one thread). The policy lookups come first: they are few and always asked.
   side.mail = checkMailPolicies(resolver, inputs.domain, deadline, cancel);
-  side.mtaStsFetch = fetchMtaSts(resolver, inputs.domain, inputs.caFile, deadline, cancel);
+  side.mtaStsFetch = fetchMtaSts(resolver, inputs.domain, inputs.caFile, inputs.allowPrivate, deadline, cancel);
   if (!inputs.ptrTargets.empty()) side.ptr = checkReverseDns(resolver, inputs.ptrTargets, deadline, cancel);
   if (!inputs.blocklists.empty() && !inputs.ptrTargets.empty()) {
     std::vector<dns::IpAddress> ips;

@@ -28,6 +28,7 @@ struct SideInputs {
   std::vector<std::string> mxHosts;   // names of MX hosts with such addresses (domain blocklists)
   std::vector<BlocklistDef> blocklists;
   std::optional<std::string> caFile;  // extra trust for the MTA-STS policy host
+  bool allowPrivate = false;          // the policy host may be contacted at a non-public address
 };
 
 // Everything the side checks and DANE found; the report's JSON draws from it.

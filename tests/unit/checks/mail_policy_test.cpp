@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <ostream>
+
+#include "finding_helpers.h"
 
 using mxh::Errc;
 using mxh::Error;
@@ -16,13 +17,9 @@ using mxh::checks::Severity;
 using mxh::dns::Answer;
 using mxh::dns::DnssecState;
 using mxh::dns::Outcome;
+using mxh::testing::codes;
+using mxh::testing::only;
 namespace checks = mxh::checks;
-
-namespace mxh::checks {
-std::ostream& operator<<(std::ostream& out, Severity severity) {
-  return out << severityName(severity);
-}
-}  // namespace mxh::checks
 
 namespace {
 
@@ -76,17 +73,6 @@ Result<Answer> bogus() {
 
 Result<Answer> timeout() {
   return Error{Errc::dns_timeout, "no answer for example.test TXT within 10 s"};
-}
-
-std::vector<std::string> codes(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.push_back(f.code);
-  return out;
-}
-
-Finding only(const std::vector<Finding>& findings) {
-  BOOST_TEST_REQUIRE(findings.size() == 1U);
-  return findings.front();
 }
 
 std::string spfAll(const std::string& record) {

@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <ostream>
+#include "finding_helpers.h"
 
 using mxh::checks::Finding;
 using mxh::checks::MtaStsFetch;
@@ -12,13 +12,9 @@ using mxh::checks::MxCertificateFacts;
 using mxh::checks::PolicyFetchOutcome;
 using mxh::checks::Severity;
 using mxh::checks::StsMode;
+using mxh::testing::codes;
+using mxh::testing::only;
 namespace checks = mxh::checks;
-
-namespace mxh::checks {
-std::ostream& operator<<(std::ostream& out, Severity severity) {
-  return out << severityName(severity);
-}
-}  // namespace mxh::checks
 
 namespace {
 
@@ -70,17 +66,6 @@ const std::vector<MxCertificateFacts> kBothGood = {mx("mx1.smtp.test"), mx("mx2.
 
 std::string status(const MtaStsReport& report) {
   return std::string(checks::mtaStsStatusName(report.status));
-}
-
-std::vector<std::string> codes(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.push_back(f.code);
-  return out;
-}
-
-Finding only(const std::vector<Finding>& findings) {
-  BOOST_TEST_REQUIRE(findings.size() == 1U);
-  return findings.front();
 }
 
 }  // namespace

@@ -3,18 +3,11 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <array>
-#include <atomic>
-#include <map>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "../dns/fake_dns_server.h"
+#include "finding_helpers.h"
 
 using mxh::Errc;
 using mxh::Error;
@@ -34,6 +27,8 @@ using mxh::dns::Answer;
 using mxh::dns::DnssecState;
 using mxh::dns::IpAddress;
 using mxh::dns::Outcome;
+using mxh::testing::find;
+using mxh::testing::TableDnsServer;
 
 namespace {
 
@@ -92,107 +87,6 @@ PtrReport judge(const Result<Answer>& ptr, const char* address, const std::vecto
   PtrReport report = readPtrAnswer(ptr, accepted);
   confirmPtr(report, ip(address), accepted, forward);
   return report;
-}
-
-// A tiny DNS server on loopback answering from a table: PTR and A/AAAA records by name,
-// NXDOMAIN for names it does not know, silence for names under `silent`.
-class TableDnsServer {
- public:
-  struct Record {
-    std::uint16_t type;
-    std::vector<std::uint8_t> rdata;
-  };
-
-  TableDnsServer(std::multimap<std::string, Record> records, std::set<std::string> silent)
-      : records_(std::move(records)), silent_(std::move(silent)) {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    BOOST_REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    BOOST_REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~TableDnsServer() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  TableDnsServer(const TableDnsServer&) = delete;
-  TableDnsServer& operator=(const TableDnsServer&) = delete;
-
-  [[nodiscard]] mxh::dns::ResolverConfig config() const {
-    mxh::dns::ResolverConfig config;
-    config.forwarders = {"127.0.0.1@" + std::to_string(port_)};
-    config.validate = false;
-    config.queryTimeout = std::chrono::milliseconds(1500);
-    return config;
-  }
-
- private:
-  void serve() {
-    std::array<std::uint8_t, 1500> buffer{};
-    while (!stop_) {
-      pollfd readable{fd_, POLLIN, 0};
-      if (::poll(&readable, 1, 20) <= 0) continue;
-      sockaddr_in peer{};
-      socklen_t peerLength = sizeof peer;
-      const auto received =
-          ::recvfrom(fd_, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&peer), &peerLength);
-      if (received < 12) continue;
-      const auto reply = answer(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + received));
-      if (!reply.empty()) ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), peerLength);
-    }
-  }
-
-  [[nodiscard]] std::vector<std::uint8_t> answer(const std::vector<std::uint8_t>& query) const {
-    std::size_t pos = 12;
-    std::string name;
-    while (pos < query.size() && query[pos] != 0) {
-      const std::size_t length = query[pos];
-      if (pos + 1 + length > query.size()) return {};
-      if (!name.empty()) name += '.';
-      for (std::size_t i = 0; i < length; ++i) name += static_cast<char>(std::tolower(query[pos + 1 + i]));
-      pos += 1 + length;
-    }
-    const std::size_t questionEnd = pos + 5;
-    if (questionEnd > query.size()) return {};
-    for (const std::string& zone : silent_) {
-      if (name == zone || (name.size() > zone.size() && name.ends_with("." + zone))) return {};
-    }
-    const unsigned type = (static_cast<unsigned>(query[pos + 1]) << 8U) | query[pos + 2];
-    std::vector<std::uint8_t> reply(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(questionEnd));
-    reply[2] = static_cast<std::uint8_t>(0x84U | (query[2] & 0x01U));  // QR, AA, keep RD
-    const auto [first, last] = records_.equal_range(name);
-    reply[3] = first == last ? 0x83 : 0x80;  // RA, NXDOMAIN for unknown names
-    reply[6] = reply[7] = reply[8] = reply[9] = reply[10] = reply[11] = 0;
-    std::uint8_t count = 0;
-    for (auto it = first; it != last; ++it) {
-      if (it->second.type != type) continue;
-      const auto& rdata = it->second.rdata;
-      const std::vector<std::uint8_t> header = {0xc0, 0x0c, 0, static_cast<std::uint8_t>(type),        0, 1, 0, 0,
-                                                0,    60,   0, static_cast<std::uint8_t>(rdata.size())};
-      reply.insert(reply.end(), header.begin(), header.end());
-      reply.insert(reply.end(), rdata.begin(), rdata.end());
-      ++count;
-    }
-    reply[7] = count;
-    return reply;
-  }
-
-  std::multimap<std::string, Record> records_;
-  std::set<std::string> silent_;
-  int fd_ = -1;
-  unsigned port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-const Finding* find(const std::vector<Finding>& findings, const std::string& code) {
-  const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.code == code; });
-  return it == findings.end() ? nullptr : &*it;
 }
 
 }  // namespace

@@ -3,42 +3,25 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
 
 #include "dns/wire.h"
+#include "fake_dns_server.h"
 
 using namespace std::chrono_literals;
 using mxh::Errc;
 using mxh::dns::Resolver;
 using mxh::dns::ResolverConfig;
+using mxh::testing::bindLoopbackUdp;
+using mxh::testing::BoundUdp;
+using mxh::testing::UdpResponder;
 
 namespace {
-
-struct BoundUdp {
-  int fd;
-  unsigned port;
-};
-
-// A UDP socket on 127.0.0.1 with a port the kernel picked.
-BoundUdp bindLoopbackUdp() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  return {fd, ntohs(address.sin_port)};
-}
 
 // A UDP socket on loopback that never answers: a resolver that has gone silent.
 class SilentUdpServer {
@@ -62,42 +45,13 @@ class SilentUdpServer {
 // everything else with NODATA, each after `delay`. Enough to drive libunbound for real.
 class ScriptedDnsServer {
  public:
-  explicit ScriptedDnsServer(std::chrono::milliseconds delay) : delay_(delay) {
-    const BoundUdp bound = bindLoopbackUdp();
-    fd_ = bound.fd;
-    port_ = bound.port;
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ScriptedDnsServer() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  ScriptedDnsServer(const ScriptedDnsServer&) = delete;
-  ScriptedDnsServer& operator=(const ScriptedDnsServer&) = delete;
+  explicit ScriptedDnsServer(std::chrono::milliseconds delay) : delay_(delay) {}
 
-  [[nodiscard]] std::string forwarder() const { return "127.0.0.1@" + std::to_string(port_); }
+  [[nodiscard]] std::string forwarder() const { return responder_.forwarder(); }
   void setDelay(std::chrono::milliseconds delay) { delay_ = delay; }
-  [[nodiscard]] int answered() const { return answered_; }
+  [[nodiscard]] int answered() const { return responder_.answered(); }
 
  private:
-  void serve() {
-    std::array<std::uint8_t, 1500> buffer{};
-    while (!stop_) {
-      pollfd readable{fd_, POLLIN, 0};
-      if (::poll(&readable, 1, 20) <= 0) continue;
-      sockaddr_in peer{};
-      socklen_t peerLength = sizeof peer;
-      const auto received =
-          ::recvfrom(fd_, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&peer), &peerLength);
-      if (received < 12) continue;
-      const auto reply = answer(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + received));
-      std::this_thread::sleep_for(delay_.load());
-      ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), peerLength);
-      ++answered_;
-    }
-  }
-
   static std::vector<std::uint8_t> answer(const std::vector<std::uint8_t>& query) {
     std::size_t pos = 12;
     while (pos < query.size() && query[pos] != 0) pos += 1U + query[pos];
@@ -105,6 +59,7 @@ class ScriptedDnsServer {
     if (questionEnd > query.size()) return {};
     const unsigned type = (static_cast<unsigned>(query[pos + 1]) << 8U) | query[pos + 2];
     std::vector<std::uint8_t> reply(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(questionEnd));
+    if (reply.size() < 12) return {};  // never (the question follows the header); keeps -Wnull-dereference quiet
     reply[2] = static_cast<std::uint8_t>(0x80U | (query[2] & 0x01U));  // QR, keep RD
     reply[3] = 0x80;                                                   // RA, NOERROR
     reply[6] = 0;
@@ -122,12 +77,12 @@ class ScriptedDnsServer {
     return reply;
   }
 
-  int fd_ = -1;
-  unsigned port_ = 0;
   std::atomic<std::chrono::milliseconds> delay_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> answered_{0};
-  std::thread thread_;
+  UdpResponder responder_{[this](const std::vector<std::uint8_t>& query) {
+    auto reply = answer(query);
+    std::this_thread::sleep_for(delay_.load());
+    return reply;
+  }};  // last: its thread stops before delay_ goes
 };
 
 ResolverConfig forwardingTo(const std::string& forwarder) {
