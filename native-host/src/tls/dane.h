@@ -35,7 +35,8 @@ struct TlsaRecord {
 };
 
 // One TLSA RDATA (usage, selector, matching type, data). Errors (dns.resolver) for records
-// shorter than 4 octets or with more than kMaxTlsaDataLength octets of data.
+// shorter than 3 octets or with more than kMaxTlsaDataLength octets of data; a record with no
+// data parses, and usableForSmtp judges it unusable.
 Result<TlsaRecord> parseTlsaRdata(std::span<const std::uint8_t> rdata);
 
 // Whether an SMTP sender uses the record for DANE (RFC 7672 §3.1): usage DANE-TA(2) or DANE-EE(3),
