@@ -81,7 +81,7 @@ export async function saveSettings(settings) {
   await api.storage.local.set({ settings: normalizeSettings(settings) });
 }
 
-// "1.1.1.1, 9.9.9.9@53  ::1" -> ["1.1.1.1", "9.9.9.9@53", "::1"]
+// "127.0.0.1, 198.51.100.53@5353  ::1" -> ["127.0.0.1", "198.51.100.53@5353", "::1"]
 export function splitResolvers(text) {
   return String(text ?? '').split(/[\s,]+/).filter(Boolean);
 }
@@ -128,7 +128,7 @@ export function validateSettings(s) {
   if (s.trust_anchor && !looksAbsolutePath(s.trust_anchor)) errors.trust_anchor = 'Give the full path of the file, e.g. /etc/mxhealth/root.key.';
   if (s.ca_file && !looksAbsolutePath(s.ca_file)) errors.ca_file = 'Give the full path of the file, e.g. /etc/ssl/my-ca.pem.';
   if (s.ehlo && !(/^\[[^\]\s]+\]$/.test(s.ehlo) || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.?$/.test(s.ehlo))) {
-    errors.ehlo = 'A host name with a dot (mail.example.com) or an address literal such as [192.0.2.7].';
+    errors.ehlo = 'A host name with a dot (mail.example.com) or an address literal such as [198.51.100.7].';
   }
   for (const zone of s.blocklists ?? []) {
     if (!/^([a-z0-9_-]+\.)+[a-z0-9-]+$/i.test(zone)) { errors.blocklists = `“${zone}” is not a DNS zone name.`; break; }

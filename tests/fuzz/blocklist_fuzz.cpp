@@ -86,7 +86,7 @@ void checkResult(const BlocklistDef& list, const mxh::Result<mxh::dns::Answer>& 
   const std::vector<BlocklistResult> results = {result};
   const auto findings = list.kind == mxh::checks::BlocklistKind::domain
                             ? mxh::checks::domainBlocklistFindings("mail.example.com", results)
-                            : mxh::checks::blocklistFindings("mail.example.com", "192.0.2.25", results);
+                            : mxh::checks::blocklistFindings("mail.example.com", "198.51.100.25", results);
   for (const auto& finding : findings) {
     if (finding.message.empty() || mentionsKey(finding.message)) std::abort();
     (void)nlohmann::ordered_json(finding.message).dump();

@@ -1,11 +1,9 @@
 // What a caller (the CLI, later the native protocol) may choose about one check.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/limits.h"
@@ -32,37 +30,5 @@ struct CheckOptions {
   // answers queries from public resolvers too. Never written to a report or a log.
   std::optional<std::string> dqsKey;
 };
-
-// A blocklist zone as the CLI and the extension may name it: LDH labels (and "_"), with a dot,
-// no leading or trailing dot. It becomes part of DNS query names.
-inline bool isBlocklistZoneName(std::string_view zone) {
-  if (zone.empty() || zone.size() > 200 || zone.front() == '.' || zone.back() == '.') return false;
-  std::size_t label = 0;
-  for (const char c : zone) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    const bool ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ldh || ++label > 63) return false;
-  }
-  return zone.find('.') != std::string_view::npos;
-}
-
-// A Spamhaus DQS key goes into query names: letters and digits only.
-inline bool isValidDqsKey(std::string_view key) {
-  return !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
-}
-
-inline std::string lowerAscii(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
 
 }  // namespace mxh::checks

@@ -186,23 +186,16 @@ std::optional<BlocklistDef> testAlias(std::string_view zone) {
   return std::nullopt;
 }
 
-std::string trimmed(std::string_view text) {
-  const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && isSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && isSpace(text.back())) text.remove_suffix(1);
-  return std::string(text);
-}
-
 // A zone as given, made comparable: lower case, no trailing dot.
 std::string normalizedZone(std::string_view text) {
-  std::string zone = toLowerAscii(trimmed(text));
+  std::string zone = toLowerAscii(trimmed(text, " \t\r\n"));
   if (zone.size() > 1 && zone.back() == '.') zone.pop_back();
   return zone;
 }
 
 const BlocklistDef* knownByName(std::string_view name) {
   for (const BlocklistDef& def : knownLists()) {
-    if (equalsIgnoreCaseAscii(def.name, trimmed(name))) return &def;
+    if (equalsIgnoreCaseAscii(def.name, trimmed(name, " \t\r\n"))) return &def;
   }
   return nullptr;
 }
@@ -281,6 +274,32 @@ std::vector<std::string> defaultBlocklistZones() {
   return zones;
 }
 
+bool isBlocklistZoneName(std::string_view zone) {
+  if (zone.empty() || zone.size() > 200 || zone.front() == '.' || zone.back() == '.') return false;
+  std::size_t label = 0;
+  for (const char c : zone) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    const bool ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ldh || ++label > 63) return false;
+  }
+  return zone.find('.') != std::string_view::npos;
+}
+
+bool isValidDqsKey(std::string_view key) {
+  return !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+}
+
+void addBlocklistZone(std::vector<std::string>& zones, std::string_view zone) {
+  std::string lower = toLowerAscii(zone);
+  if (std::find(zones.begin(), zones.end(), lower) == zones.end()) zones.push_back(std::move(lower));
+}
+
 Result<std::vector<BlocklistDef>> selectBlocklists(const std::vector<std::string>& zonesOrNames, bool set,
                                                    const std::optional<std::string>& dqsKey) {
   if (dqsKey && !isValidDqsKey(*dqsKey)) {
@@ -340,7 +359,7 @@ Result<std::vector<std::string>> parseBlocklistConfig(std::string_view text, std
     start = end + 1;
     ++lineNumber;
     line = line.substr(0, std::min(line.find('#'), line.size()));
-    const std::string entry = trimmed(line);
+    const std::string entry(trimmed(line, " \t\r\n"));
     if (entry.empty()) continue;
     const std::string zone = normalizedZone(entry);
     std::string kept;

@@ -75,6 +75,15 @@ std::span<const BlocklistDef> knownBlocklists();
 // The zones asked when the user chose none: the extension's defaults plus Spamhaus DBL.
 std::vector<std::string> defaultBlocklistZones();
 
+// A blocklist zone as the CLI and the extension may name it: LDH labels (and "_"), with a dot,
+// no leading or trailing dot. It becomes part of DNS query names.
+bool isBlocklistZoneName(std::string_view zone);
+// A Spamhaus DQS key goes into query names: letters and digits only.
+bool isValidDqsKey(std::string_view key);
+// Appends `zone` in lower case unless it is already there (the CLI's, the file's and the
+// extension's lists are read the same way).
+void addBlocklistZone(std::vector<std::string>& zones, std::string_view zone);
+
 // The lists to ask. `set` false: the default set (`zonesOrNames` ignored). Entries are zone
 // names (any case, a trailing dot allowed) or a built-in list's name ("Spamhaus ZEN"); "none"
 // alone asks none. Unknown zones are asked as generic IPv4 lists (127.0.0.2 and any other

@@ -37,23 +37,6 @@ bool isAllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), isDigit);
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && isWsp(text.front())) text.remove_prefix(1);
-  while (!text.empty() && isWsp(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const auto at = text.find(separator);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) break;
-    text.remove_prefix(at + 1);
-  }
-  return parts;
-}
-
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equalsIgnoreCaseAscii(text.substr(0, prefix.size()), prefix);
 }
@@ -145,19 +128,19 @@ struct Tag {
 Result<Tag> readTag(std::string_view field) {
   const auto equals = field.find('=');
   if (equals == std::string_view::npos) return syntax("the part " + inQuotes(field) + " is not a tag=value pair");
-  const std::string_view name = trim(field.substr(0, equals));
+  const std::string_view name = trimmed(field.substr(0, equals));
   if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
         return isAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '.';
       })) {
     return syntax("the part " + inQuotes(field) + " does not start with a tag name");
   }
-  return Tag{toLowerAscii(name), trim(field.substr(equals + 1))};
+  return Tag{toLowerAscii(name), trimmed(field.substr(equals + 1))};
 }
 
 std::vector<std::string> uriList(std::string_view value) {
   std::vector<std::string> uris;
-  for (const std::string_view part : split(value, ',')) {
-    const std::string_view uri = trim(part);
+  for (const std::string_view part : splitOn(value, ',')) {
+    const std::string_view uri = trimmed(part);
     if (!uri.empty()) uris.emplace_back(uri);
   }
   return uris;
@@ -324,16 +307,16 @@ SpfReport readSpf(const Result<dns::Answer>& answer, std::string_view domain) {
 
 bool isDmarcRecord(std::string_view text) {
   if (text.empty() || (text.front() != 'v' && text.front() != 'V')) return false;
-  text = trim(text.substr(1));
+  text = trimmed(text.substr(1));
   if (text.empty() || text.front() != '=') return false;
-  text = trim(text.substr(1));
+  text = trimmed(text.substr(1));
   return text.substr(0, 6) == "DMARC1";
 }
 
 Result<DmarcRecord> parseDmarc(std::string_view text) {
   std::vector<std::string_view> fields;
-  for (const std::string_view field : split(text, ';')) {
-    if (!trim(field).empty()) fields.push_back(trim(field));
+  for (const std::string_view field : splitOn(text, ';')) {
+    if (!trimmed(field).empty()) fields.push_back(trimmed(field));
   }
   if (fields.empty()) return syntax("the record is empty");
   auto version = readTag(fields.front());
@@ -413,12 +396,12 @@ bool isTlsRptRecord(std::string_view text) {
 
 Result<TlsRptRecord> parseTlsRpt(std::string_view text) {
   if (!isTlsRptRecord(text)) return syntax("the record does not start with v=TLSRPTv1");
-  const std::vector<std::string_view> fields = split(text.substr(10), ';');
-  if (!trim(fields.front()).empty()) return syntax("v=TLSRPTv1 must be followed by ';'");
+  const std::vector<std::string_view> fields = splitOn(text.substr(10), ';');
+  if (!trimmed(fields.front()).empty()) return syntax("v=TLSRPTv1 must be followed by ';'");
   TlsRptRecord record;
   bool seenRua = false;
   for (std::size_t i = 1; i < fields.size(); ++i) {
-    const std::string_view field = trim(fields[i]);
+    const std::string_view field = trimmed(fields[i]);
     if (field.empty()) {
       if (i + 1 == fields.size()) break;  // a final ';' is allowed
       return syntax("the record has an empty field (two ';' in a row)");

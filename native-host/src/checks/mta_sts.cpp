@@ -29,28 +29,8 @@ std::string name(std::string_view text) {
   return sanitizeForDisplay(text, kMaxNameDisplay);
 }
 
-bool isWsp(char c) {
-  return c == ' ' || c == '\t';
-}
 bool isAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-std::string_view trimWsp(std::string_view text) {
-  while (!text.empty() && isWsp(text.front())) text.remove_prefix(1);
-  while (!text.empty() && isWsp(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const auto at = text.find(separator);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) break;
-    text.remove_prefix(at + 1);
-  }
-  return parts;
 }
 
 // An extension name of the TXT record or the policy (RFC 8461 §3.1, §3.2).
@@ -62,7 +42,7 @@ bool isFieldName(std::string_view key) {
 // A domain in A-label form (RFC 5321 §4.1.2 Domain): LDH labels, no hyphen at either end.
 bool isDomain(std::string_view domain) {
   if (domain.empty() || domain.size() > limits::kMaxDomainLength) return false;
-  for (const std::string_view label : split(domain, '.')) {
+  for (const std::string_view label : splitOn(domain, '.')) {
     if (label.empty() || label.size() > limits::kMaxLabelLength || label.front() == '-' || label.back() == '-') {
       return false;
     }
@@ -80,7 +60,7 @@ std::string normalizedHost(std::string_view host) {
 // The policy as a person reads it: each line sanitized, line ends kept as "\n".
 std::string displayPolicy(std::string_view body) {
   std::string out;
-  const auto lines = split(body, '\n');
+  const auto lines = splitOn(body, '\n');
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -192,11 +172,11 @@ bool isStsTxtRecord(std::string_view text) {
 
 Result<StsTxtRecord> parseStsTxt(std::string_view text) {
   if (!isStsTxtRecord(text)) return syntax("the record does not start with v=STSv1");
-  const std::vector<std::string_view> fields = split(text.substr(7), ';');
-  if (!trimWsp(fields.front()).empty()) return syntax("v=STSv1 must be followed by ';'");
+  const std::vector<std::string_view> fields = splitOn(text.substr(7), ';');
+  if (!trimmed(fields.front()).empty()) return syntax("v=STSv1 must be followed by ';'");
   std::optional<std::string> id;
   for (std::size_t i = 1; i < fields.size(); ++i) {
-    const std::string_view field = trimWsp(fields[i]);
+    const std::string_view field = trimmed(fields[i]);
     if (field.empty()) {
       if (i + 1 == fields.size()) break;  // a final ';' is allowed
       return syntax("the record has an empty field (two ';' in a row)");
@@ -225,12 +205,12 @@ Result<StsTxtRecord> parseStsTxt(std::string_view text) {
 
 Result<StsPolicy> parseStsPolicy(std::string_view body) {
   if (body.size() > kMaxPolicyBytes) return syntax("the policy is larger than 64 KiB");
-  std::vector<std::string_view> lines = split(body, '\n');
+  std::vector<std::string_view> lines = splitOn(body, '\n');
   for (auto& line : lines) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   }
   // Blank lines at the end are tolerated; the grammar has no blank lines between fields.
-  while (!lines.empty() && trimWsp(lines.back()).empty()) lines.pop_back();
+  while (!lines.empty() && trimmed(lines.back()).empty()) lines.pop_back();
   if (lines.empty()) return syntax("the policy is empty");
 
   StsPolicy policy;
@@ -245,7 +225,7 @@ Result<StsPolicy> parseStsPolicy(std::string_view body) {
     if (colon == std::string_view::npos || !isFieldName(key)) {
       return syntax(where + inQuotes(line) + " is not a 'key: value' line");
     }
-    const std::string_view value = trimWsp(line.substr(colon + 1));
+    const std::string_view value = trimmed(line.substr(colon + 1));
     if (value.empty()) return syntax(where + std::string(key) + " has no value");
     if (key == "version") {
       if (value != "STSv1") return syntax(where + "version must be STSv1, not " + inQuotes(value));

@@ -6,13 +6,6 @@
 namespace mxh::checks {
 namespace {
 
-std::string_view trimSpace(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equalsIgnoreCaseAscii(text.substr(0, prefix.size()), prefix);
 }
@@ -35,7 +28,7 @@ std::string_view insideAngleBrackets(std::string_view text) {
   const auto open = text.rfind('<');
   const auto close = text.rfind('>');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) return text;
-  return trimSpace(text.substr(open + 1, close - open - 1));
+  return trimmed(text.substr(open + 1, close - open - 1), " \t\r\n");
 }
 
 }  // namespace
@@ -46,7 +39,7 @@ Result<Target> parseTarget(std::string_view input) {
                                            " characters long; the limit is " + std::to_string(limits::kMaxInputLength)};
   }
   Target target{sanitizeForDisplay(input, limits::kMaxInputLength), {}};
-  std::string_view text = trimSpace(input);
+  std::string_view text = trimmed(input, " \t\r\n");
   if (text.empty()) return Error{Errc::input_empty, "no domain given"};
 
   text = insideAngleBrackets(text);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <optional>
 
+#include "checks/dnsbl.h"
 #include "core/limits.h"
 #include "core/text.h"
 
@@ -81,8 +82,7 @@ Result<std::vector<std::string>> parseBlocklistList(std::string_view text) {
     if (!checks::isBlocklistZoneName(zone)) {
       return usage("--blocklists takes zone names separated by commas (or 'none'), not " + shown(zone));
     }
-    std::string lower = checks::lowerAscii(zone);
-    if (std::find(zones.begin(), zones.end(), lower) == zones.end()) zones.push_back(std::move(lower));
+    checks::addBlocklistZone(zones, zone);
     if (zones.size() > kMaxBlocklists) return usage("--blocklists takes at most 32 zones");
     start = comma + 1;
   }

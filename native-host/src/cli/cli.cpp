@@ -1,7 +1,5 @@
 #include "cli/cli.h"
 
-#include <algorithm>
-
 #include "checks/dnsbl.h"
 #include "checks/history.h"
 #include "checks/mx_check.h"
@@ -51,12 +49,7 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
     auto zones = checks::readBlocklistConfig(*command->blocklistConfig);
     if (!zones) return fail(err, zones.error());
     // --blocklists and the file together: the lists of both.
-    for (std::string& zone : *zones) {
-      if (std::find(command->options.blocklists.begin(), command->options.blocklists.end(), zone) ==
-          command->options.blocklists.end()) {
-        command->options.blocklists.push_back(std::move(zone));
-      }
-    }
+    for (const std::string& zone : *zones) checks::addBlocklistZone(command->options.blocklists, zone);
     command->options.blocklistsSet = true;
   }
   auto report = checks::runCheck(*target, command->options, CancelToken());

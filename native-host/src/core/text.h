@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mxh {
 
@@ -16,5 +17,11 @@ std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength);
 
 std::string toLowerAscii(std::string_view text);
 bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b);
+
+// `text` without the leading and trailing characters in `characters` (by default space and tab,
+// the white space of mail records).
+std::string_view trimmed(std::string_view text, std::string_view characters = " \t");
+// The parts of `text` between the `separator`s, empty ones included: "a;;b" is a, "", b.
+std::vector<std::string_view> splitOn(std::string_view text, char separator);
 
 }  // namespace mxh

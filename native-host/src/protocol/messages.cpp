@@ -1,5 +1,6 @@
 #include "protocol/messages.h"
 
+#include "checks/dnsbl.h"
 #include "checks/mx_check.h"
 #include "checks/report_json.h"
 #include "core/limits.h"
@@ -163,10 +164,7 @@ Result<checks::CheckOptions> parseCheckOptions(const Json& options) {
       if (!zone.is_string() || !checks::isBlocklistZoneName(zone.get<std::string>())) {
         return usage("option 'blocklists' takes zone names like \"zen.spamhaus.org\"");
       }
-      std::string lower = checks::lowerAscii(zone.get<std::string>());
-      if (std::find(result.blocklists.begin(), result.blocklists.end(), lower) == result.blocklists.end()) {
-        result.blocklists.push_back(std::move(lower));
-      }
+      checks::addBlocklistZone(result.blocklists, zone.get<std::string>());
     }
     result.blocklistsSet = true;
   }

@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(unsigned_tlsa_is_insecure) {
 }
 
 BOOST_AUTO_TEST_CASE(only_pkix_usages_are_unusable) {
-  const auto report = evaluateDane(hostWith(DnssecState::secure, {kPkix}), {probe("192.0.2.1", 25, std::nullopt)});
+  const auto report = evaluateDane(hostWith(DnssecState::secure, {kPkix}), {probe("198.51.100.1", 25, std::nullopt)});
   BOOST_TEST(status(report) == "unusable");
   BOOST_REQUIRE(report.tlsa.size() == 1U);
   BOOST_TEST(!report.tlsa[0].usable);
@@ -144,8 +144,8 @@ BOOST_AUTO_TEST_CASE(only_pkix_usages_are_unusable) {
 
 BOOST_AUTO_TEST_CASE(every_checked_address_matching_is_a_match_without_finding) {
   const auto report = evaluateDane(hostWith(DnssecState::secure, {kEe}),
-                                   {probe("192.0.2.1", 25, verified(kEe)), probe("2001:db8::1", 25, verified(kEe)),
-                                    probe("192.0.2.1", 587, std::nullopt)});
+                                   {probe("198.51.100.1", 25, verified(kEe)), probe("2001:db8::1", 25, verified(kEe)),
+                                    probe("198.51.100.1", 587, std::nullopt)});
   BOOST_TEST(status(report) == "match");
   BOOST_TEST((report.matched == kEe));
   BOOST_TEST(!report.error.has_value());
@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(every_checked_address_matching_is_a_match_without_finding) 
 BOOST_AUTO_TEST_CASE(one_address_that_fails_is_a_mismatch) {
   const auto report = evaluateDane(
       hostWith(DnssecState::secure, {kEe}),
-      {probe("192.0.2.1", 25, verified(kEe)), probe("2001:db8::1", 25, failed("No matching DANE TLSA records"))});
+      {probe("198.51.100.1", 25, verified(kEe)), probe("2001:db8::1", 25, failed("No matching DANE TLSA records"))});
   BOOST_TEST(status(report) == "mismatch");
   BOOST_TEST(!report.matched.has_value());
   BOOST_TEST((report.error == "2001:db8::1: No matching DANE TLSA records"));
@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(one_address_that_fails_is_a_mismatch) {
 BOOST_AUTO_TEST_CASE(no_port_25_handshake_is_not_checked) {
   // A DANE verdict on another port does not count: RFC 7672 is about port 25.
   const auto report = evaluateDane(hostWith(DnssecState::secure, {kEe}),
-                                   {probe("192.0.2.1", 25, std::nullopt), probe("192.0.2.1", 465, failed("x"))});
+                                   {probe("198.51.100.1", 25, std::nullopt), probe("198.51.100.1", 465, failed("x"))});
   BOOST_TEST(status(report) == "not_checked");
   BOOST_TEST(report.error.has_value());
   BOOST_TEST(mxh::checks::daneFindings(report).empty());
@@ -209,7 +209,7 @@ BOOST_AUTO_TEST_CASE(bogus_tlsa_is_a_dnssec_error) {
 
 BOOST_AUTO_TEST_CASE(report_json_has_the_contract_shape) {
   const auto report =
-      evaluateDane(hostWith(DnssecState::secure, {kEe, kPkix}), {probe("192.0.2.1", 25, verified(kEe))});
+      evaluateDane(hostWith(DnssecState::secure, {kEe, kPkix}), {probe("198.51.100.1", 25, verified(kEe))});
   const std::string hex(64, '1');
   const auto json = mxh::checks::toJson(report);
   BOOST_TEST(json["status"] == "match");

@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(spf_final_all_of_real_world_records) {
   BOOST_TEST(spfAll("v=spf1 mx -all") == "-all");
   BOOST_TEST(spfAll("v=spf1 include:_spf.google.com ~all") == "~all");
   BOOST_TEST(spfAll("v=spf1 include:spf.protection.outlook.com -all") == "-all");
-  BOOST_TEST(spfAll("v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.7 ip6:2001:db8::/32 ip6:2001:db8::25 "
+  BOOST_TEST(spfAll("v=spf1 ip4:198.51.100.0/24 ip4:198.51.100.7 ip6:2001:db8::/32 ip6:2001:db8::25 "
                     "include:mailgun.org include:sendgrid.net a mx ?all") == "?all");
   BOOST_TEST(spfAll("v=spf1 +all") == "+all");
   BOOST_TEST(spfAll("v=spf1 all") == "+all");
@@ -172,8 +172,8 @@ BOOST_AUTO_TEST_CASE(spf_modifiers) {
 
 BOOST_AUTO_TEST_CASE(spf_syntax_errors) {
   BOOST_TEST(spfError("v=spf1 ip4:300.1.1.1 -all").find("IPv4") != std::string::npos);
-  BOOST_TEST(spfError("v=spf1 ip4:192.0.2.0/33 -all").find("IPv4") != std::string::npos);
-  BOOST_TEST(spfError("v=spf1 ip6:192.0.2.1 -all").find("IPv6") != std::string::npos);
+  BOOST_TEST(spfError("v=spf1 ip4:198.51.100.0/33 -all").find("IPv4") != std::string::npos);
+  BOOST_TEST(spfError("v=spf1 ip6:198.51.100.1 -all").find("IPv6") != std::string::npos);
   BOOST_TEST(spfError("v=spf1 ip6:2001:db8::/129 -all").find("IPv6") != std::string::npos);
   BOOST_TEST(spfError("v=spf1 ip4 -all").find("IPv4") != std::string::npos);
   BOOST_TEST(spfError("v=spf1 include -all").find("needs a domain") != std::string::npos);
@@ -230,7 +230,7 @@ BOOST_AUTO_TEST_CASE(spf_statuses_and_their_findings) {
   BOOST_TEST(multipleFinding.severity == Severity::error);
   BOOST_TEST(multipleFinding.message.find("permerror") != std::string::npos);
 
-  auto invalid = checks::readSpf(txtAnswer({"v=spf1 ip4:192.0.2.300 -all"}), "example.test");
+  auto invalid = checks::readSpf(txtAnswer({"v=spf1 ip4:198.51.100.300 -all"}), "example.test");
   BOOST_TEST(checks::policyStatusName(invalid.status) == "invalid");
   BOOST_TEST(invalid.record.has_value());
   BOOST_TEST(invalid.error.has_value());

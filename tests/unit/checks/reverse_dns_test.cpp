@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(a_confirmed_other_name_is_a_mismatch) {
 }
 
 BOOST_AUTO_TEST_CASE(a_name_that_does_not_resolve_back_is_unconfirmed) {
-  for (const auto& forward : {negative(Outcome::nxdomain), negative(Outcome::nodata), addresses({"192.0.2.1"})}) {
+  for (const auto& forward : {negative(Outcome::nxdomain), negative(Outcome::nodata), addresses({"198.51.100.1"})}) {
     const PtrReport report = judge(ptrAnswer({"ghost.ptr.test"}), "198.51.100.133", {"mx3.ptr.test"}, {forward});
     BOOST_TEST(ptrStatusName(report.status) == "unconfirmed");
     BOOST_TEST(!report.forwardConfirmed.value());

@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 BOOST_AUTO_TEST_SUITE(text_test)
 
@@ -55,6 +57,16 @@ BOOST_AUTO_TEST_CASE(case_helpers_are_ascii_only) {
   BOOST_TEST(mxh::toLowerAscii("MX1.Example.COM") == "mx1.example.com");
   BOOST_TEST(mxh::equalsIgnoreCaseAscii("MX.Example", "mx.example"));
   BOOST_TEST(!mxh::equalsIgnoreCaseAscii("mx.example", "mx.example."));
+}
+
+BOOST_AUTO_TEST_CASE(trimmed_and_split) {
+  BOOST_TEST(mxh::trimmed(" \tv=spf1 -all\t ") == "v=spf1 -all");
+  BOOST_TEST(mxh::trimmed(" \r\n x \n ") == "\r\n x \n");  // only space and tab by default
+  BOOST_TEST(mxh::trimmed("\r\n x \n", " \t\r\n") == "x");
+  BOOST_TEST(mxh::trimmed("   ").empty());
+  const std::vector<std::string_view> parts = mxh::splitOn("a;;b", ';');
+  BOOST_TEST(parts == (std::vector<std::string_view>{"a", "", "b"}), boost::test_tools::per_element());
+  BOOST_TEST(mxh::splitOn("", ';').size() == 1U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
