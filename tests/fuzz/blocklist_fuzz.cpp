@@ -17,6 +17,7 @@
 
 #include "checks/check_options.h"
 #include "checks/dnsbl.h"
+#include "fuzz_input.h"
 
 namespace {
 
@@ -38,20 +39,7 @@ mxh::Result<mxh::dns::Answer> fabricateAnswer(std::span<const std::uint8_t> byte
     const std::size_t pick = bytes.size() > 1 ? bytes[1] % std::size(kCodes) : 0;
     return mxh::Error{kCodes[pick], "query for 4.3.2.1." + kDqsKey + ".zen.dq.spamhaus.net failed"};
   }
-  mxh::dns::Answer answer;
-  answer.outcome = (control & 3U) == 2U
-                       ? ((control & 0x80U) != 0 ? mxh::dns::Outcome::nxdomain : mxh::dns::Outcome::nodata)
-                       : mxh::dns::Outcome::data;
-  answer.dnssec = static_cast<mxh::dns::DnssecState>((control >> 2U) & 3U);
-  if (answer.dnssec == mxh::dns::DnssecState::bogus) answer.whyBogus = "no signatures";
-  std::size_t at = 1;
-  while (at < bytes.size() && answer.rdata.size() < kMaxRecords) {
-    const std::size_t length = std::min<std::size_t>(bytes[at], bytes.size() - at - 1);
-    answer.rdata.emplace_back(bytes.begin() + static_cast<std::ptrdiff_t>(at + 1),
-                              bytes.begin() + static_cast<std::ptrdiff_t>(at + 1 + length));
-    at += 1 + length;
-  }
-  return answer;
+  return mxh::fuzz::answerFromBytes(bytes, kMaxRecords);
 }
 
 bool mentionsKey(std::string_view text) {

@@ -14,24 +14,11 @@
 
 #include "checks/mail_policy.h"
 #include "core/text.h"
+#include "fuzz_input.h"
 
 namespace {
 
 using mxh::checks::PolicyStatus;
-
-// The first `count` NUL-separated parts, then the rest (NULs included) as the last part.
-std::vector<std::string_view> splitParts(std::string_view input, std::size_t count) {
-  std::vector<std::string_view> parts;
-  while (parts.size() < count) {
-    const std::size_t end = input.find('\0');
-    if (end == std::string_view::npos) break;
-    parts.push_back(input.substr(0, end));
-    input.remove_prefix(end + 1);
-  }
-  parts.push_back(input);
-  parts.resize(count + 1);
-  return parts;
-}
 
 std::span<const std::uint8_t> bytesOf(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -166,7 +153,7 @@ void checkDecodeTxt(std::span<const std::uint8_t> rdata) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const auto parts = splitParts(input, 3);
+  const auto parts = mxh::fuzz::splitParts(input, 3);
   const std::string_view spfText = parts[0];
   const std::string_view dmarcText = parts[1];
   const std::string_view tlsRptText = parts[2];

@@ -12,22 +12,9 @@
 #include "checks/mta_sts.h"
 #include "core/limits.h"
 #include "core/text.h"
+#include "fuzz_input.h"
 
 namespace {
-
-// The first `count` NUL-separated parts, then the rest (NULs included) as the last part.
-std::vector<std::string_view> splitParts(std::string_view input, std::size_t count) {
-  std::vector<std::string_view> parts;
-  while (parts.size() < count) {
-    const std::size_t end = input.find('\0');
-    if (end == std::string_view::npos) break;
-    parts.push_back(input.substr(0, end));
-    input.remove_prefix(end + 1);
-  }
-  parts.push_back(input);
-  parts.resize(count + 1);
-  return parts;
-}
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -92,7 +79,7 @@ void checkPolicy(const mxh::checks::StsPolicy& policy) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const auto parts = splitParts(input, 3);
+  const auto parts = mxh::fuzz::splitParts(input, 3);
   const std::string_view txtText = parts[0];
   const std::string_view pattern = parts[1];
   const std::string_view host = parts[2];

@@ -17,6 +17,7 @@
 #include "checks/reverse_dns.h"
 #include "core/limits.h"
 #include "dns/wire.h"
+#include "fuzz_input.h"
 
 namespace {
 
@@ -30,20 +31,7 @@ const std::vector<std::string> kAccepted = {"mail.example.com", "MX.Example.NET.
 mxh::Result<mxh::dns::Answer> fabricateAnswer(std::span<const std::uint8_t> bytes) {
   const std::uint8_t control = bytes.empty() ? 0 : bytes[0];
   if ((control & 3U) == 3U) return mxh::Error{mxh::Errc::dns_servfail, "SERVFAIL"};
-  mxh::dns::Answer answer;
-  answer.outcome = (control & 3U) == 2U
-                       ? ((control & 0x80U) != 0 ? mxh::dns::Outcome::nxdomain : mxh::dns::Outcome::nodata)
-                       : mxh::dns::Outcome::data;
-  answer.dnssec = static_cast<mxh::dns::DnssecState>((control >> 2U) & 3U);
-  if (answer.dnssec == mxh::dns::DnssecState::bogus) answer.whyBogus = "no signatures";
-  std::size_t at = 1;
-  while (at < bytes.size() && answer.rdata.size() < kMaxRecords) {
-    const std::size_t length = std::min<std::size_t>(bytes[at], bytes.size() - at - 1);
-    answer.rdata.emplace_back(bytes.begin() + static_cast<std::ptrdiff_t>(at + 1),
-                              bytes.begin() + static_cast<std::ptrdiff_t>(at + 1 + length));
-    at += 1 + length;
-  }
-  return answer;
+  return mxh::fuzz::answerFromBytes(bytes, kMaxRecords);
 }
 
 bool hasUpper(std::string_view text) {
