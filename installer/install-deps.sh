@@ -16,6 +16,7 @@ build_packages=(
 test_packages=(
   libboost-test-dev
   nsd ldnsutils dnsutils iproute2          # the DNS test world (tests/world)
+  unbound unbound-host                     # its validating resolver (the reference DANE sender), unbound-host by hand
   postfix nftables openssl                 # the SMTP test world: real MTAs, a black hole, a test CA
   python3 python3-pytest python3-jsonschema
     clang clang-format libclang-rt-14-dev      # formatting check; libFuzzer and sanitizer runtimes
@@ -73,6 +74,11 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-reco
 # NSD's Debian package starts a system-wide nsd; the tests run their own, so stop that one.
 if [[ " ${missing[*]} " == *" nsd "* ]] && command -v systemctl >/dev/null 2>&1; then
   $sudo systemctl disable --now nsd >/dev/null 2>&1 || true
+fi
+
+# unbound's too (and its resolvconf hook): the world starts its own validating unbound.
+if [[ " ${missing[*]} " == *" unbound "* ]] && command -v systemctl >/dev/null 2>&1; then
+  $sudo systemctl disable --now unbound unbound-resolvconf >/dev/null 2>&1 || true
 fi
 
 # The same for Postfix ("No configuration" normally keeps it from starting, but a machine may

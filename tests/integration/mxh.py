@@ -32,7 +32,10 @@ TOP_LEVEL_FIELDS = {
     "null_mx", "implicit_mx", "dnssec", "resolver",
     "changes_since_last",  # the history
     "spf", "dmarc", "tls_rpt", "mta_sts",  # the domain's mail policies
+    "assessment", "senders",  # what each kind of sender does, and the assessment by dimension
 }
+DIMENSIONS = ["delivery", "encryption", "authentication", "sender_policies", "reputation", "dns_integrity"]
+SENDER_KINDS = ["opportunistic", "dnssec_validating", "dane", "mta_sts"]
 CHANGE_KINDS = {"verdict.changed", "mx.added", "mx.removed", "mx.priority_changed",
                 "address.added", "address.removed", "probe.status_changed",
                 "tls.version_changed", "certificate.renewed", "certificate.changed",
@@ -40,7 +43,7 @@ CHANGE_KINDS = {"verdict.changed", "mx.added", "mx.removed", "mx.priority_change
 MX_FIELDS = {"priority", "host", "ips", "reachable", "error", "smtp_probe", "smtp_probes",
              "implicit", "cname", "addresses", "dane", "domain_blocklists"}
 ADDRESS_FIELDS = {"ip", "version", "public", "range", "ptr", "blocklists"}
-FINDING_FIELDS = {"code", "severity", "message", "host", "ip", "reference"}
+FINDING_FIELDS = {"code", "severity", "message", "host", "ip", "reference", "dimension"}
 DNSSEC_FIELDS = {"name", "type", "status", "why"}
 RESOLVER_FIELDS = {"mode", "servers", "dnssec_validation", "trust_anchor", "note"}
 
@@ -172,6 +175,52 @@ def _ip(text: str):
     return ipaddress.ip_address(text)
 
 
+def verdict_from_assessment(report: dict) -> str:
+    """The verdict rule of docs/report.md ("The verdict"), written again independently."""
+    a = report["assessment"]
+    status = {d: a["dimensions"][d]["status"] for d in DIMENSIONS}
+    if report["error"] is not None or a["headline"]["kind"] == "could_not_check":
+        return "could_not_check"
+    if any(status[d] == "error" for d in ("delivery", "encryption", "authentication", "dns_integrity")):
+        return "broken"
+    if any(s in ("warning", "error") for s in status.values()) or status["delivery"] == "unknown":
+        return "needs_attention"
+    return "healthy"
+
+
+def check_assessment(report: dict) -> None:
+    """The assessment's own rules: the verdict follows from it, and no finding of delivery,
+    encryption, authentication or DNS integrity is more severe than its dimension."""
+    a = report["assessment"]
+    assert list(a["dimensions"]) == DIMENSIONS, f"dimensions out of order: {list(a['dimensions'])}"
+    assert report["verdict"] == verdict_from_assessment(report), (
+        f"verdict {report['verdict']} does not follow from the assessment {a}")
+    assert a["headline"]["text"].strip(), "empty headline"
+    for f in report["findings"] if report["error"] is None else []:
+        d = f["dimension"]
+        if d in ("delivery", "encryption", "authentication", "dns_integrity") and f["severity"] == "error":
+            assert a["dimensions"][d]["status"] == "error", f"{f['code']} is an error under a {d} that is not"
+        if d in DIMENSIONS and f["severity"] in ("warning", "error"):
+            # an inconclusive delivery (unknown) carries the warnings that make it so (a 421)
+            allowed = ("warning", "error", "unknown") if d == "delivery" else ("warning", "error")
+            assert a["dimensions"][d]["status"] in allowed, (
+                f"{f['code']} ({f['severity']}) under {d} {a['dimensions'][d]['status']}")
+    if report["error"] is not None:
+        assert report["senders"] is None
+    else:
+        assert list(report["senders"]) == SENDER_KINDS
+
+
+def statuses(report: dict) -> dict:
+    """The six dimension statuses, for exact assertions."""
+    return {d: report["assessment"]["dimensions"][d]["status"] for d in DIMENSIONS}
+
+
+def outcomes(report: dict) -> dict:
+    """The four senders' outcomes, for exact assertions."""
+    return {k: report["senders"][k]["outcome"] for k in SENDER_KINDS}
+
+
 def check_invariants(report: dict, returncode: int, target: str, *,
                      smtp_disabled: bool = True) -> None:
     """Contract rules that every report must satisfy (beyond the schema)."""
@@ -180,6 +229,7 @@ def check_invariants(report: dict, returncode: int, target: str, *,
         f"top-level fields differ: missing {TOP_LEVEL_FIELDS - set(report)}, "
         f"extra {set(report) - TOP_LEVEL_FIELDS}")
 
+    check_assessment(report)
     assert isinstance(report["version"], str) and re.match(r"^\d+\.\d+\.\d+", report["version"])
     assert report["input"] == target, f"input {report['input']!r} != what was typed {target!r}"
 
@@ -209,16 +259,12 @@ def check_invariants(report: dict, returncode: int, target: str, *,
             "could_not_check without a dns.mx_lookup_failed finding"
     else:
         assert report["error"] is None, f"error set although verdict is {verdict}"
+        # The verdict follows the assessment (check_assessment); the findings agree with it.
         severities = {f["severity"] for f in report["findings"]}
-        if "error" in severities:
-            expected = "broken"
-        elif "warning" in severities:
-            expected = "needs_attention"
-        else:
-            expected = "healthy"
-        assert verdict == expected, (
-            f"verdict {verdict!r} but findings imply {expected!r}: "
-            f"{[(f['code'], f['severity']) for f in report['findings']]}")
+        if verdict == "healthy":
+            assert severities <= {"info"}, f"healthy with problems: {report['findings']}"
+        if verdict == "broken":
+            assert "error" in severities, "broken without an error finding"
 
     # findings and issues
     for f in report["findings"]:

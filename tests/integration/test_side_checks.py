@@ -148,7 +148,10 @@ def test_blocklist_return_codes(runs):
     assert listed == {("198.51.100.141", "error"), ("198.51.100.142", "error"), ("2001:db8:141::141", "error")}
     unknown_ips = {f["ip"] for f in findings(rep, code="dnsbl.unknown")}
     assert {"198.51.100.143", "198.51.100.144", "198.51.100.145"} <= unknown_ips
-    assert rep["verdict"] == "broken" and run.returncode == 2
+    # A listed MX address hurts mail sent from it, not mail to it: attention, not broken.
+    assert rep["assessment"]["dimensions"]["reputation"]["status"] == "error"
+    assert rep["assessment"]["headline"]["kind"] == "listed"
+    assert rep["verdict"] == "needs_attention" and run.returncode == 1
     assert run.seconds < 15, f"the blocklist deadline did not hold: {run.seconds:.1f} s"
 
 
@@ -159,7 +162,8 @@ def test_domain_blocklist(runs):
     zen = by_zone(address(rep, "mx.listed.test", "198.51.100.146")["blocklists"])["zen.dnsbl.test"]
     assert zen["status"] == "not_listed" and zen["codes"] == [] and zen["reason"] is None
     assert severity_of_code(rep, "dnsbl.domain_listed") == {"error"}
-    assert rep["verdict"] == "broken"
+    assert rep["assessment"]["dimensions"]["reputation"]["status"] == "error"
+    assert rep["verdict"] == "needs_attention"
 
 
 def severity_of_code(rep, code):
@@ -202,12 +206,14 @@ def test_dane_without_dnssec_is_ignored(runs):
 # ---- MTA-STS -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("domain, status, code, severity", [
-    ("stsbad.test", "invalid", "mta_sts.invalid", "error"),
-    ("stswrongcert.test", "bad_certificate", "mta_sts.bad_certificate", "error"),
-    ("stsnopolicy.test", "unreachable", "mta_sts.unreachable", "error"),
+    # A policy that cannot be fetched or used costs the protection, not mail (RFC 8461 §5):
+    # a warning. A policy in force that refuses the MX host costs MTA-STS senders the mail.
+    ("stsbad.test", "invalid", "mta_sts.invalid", "warning"),
+    ("stswrongcert.test", "bad_certificate", "mta_sts.bad_certificate", "warning"),
+    ("stsnopolicy.test", "unreachable", "mta_sts.unreachable", "warning"),
     ("stsnotxt.test", "policy_only", "mta_sts.policy_without_txt", "warning"),
     ("stsuncovered.test", "mx_not_covered", "mta_sts.mx_not_covered", "error"),
-    ("sts404.test", "txt_only", "mta_sts.txt_without_policy", "error"),
+    ("sts404.test", "txt_only", "mta_sts.txt_without_policy", "warning"),
 ])
 def test_mta_sts_failures(runs, domain, status, code, severity):
     rep = check(runs, domain).report

@@ -25,6 +25,7 @@ import time
 
 import pytest
 
+import mxh
 from mxh import assert_problems, codes, findings, parse_time, problem_codes, record
 
 AP = "--allow-private"
@@ -293,13 +294,18 @@ def test_smtp_test_text_output(runs):
     lines = run.stdout.splitlines()
     for ip in MX1_IPS + MX2_IPS:
         for port in ALL_PORTS:
-            pat = re.compile(rf"^\s*{port}\s+{re.escape(ip)}\s+ok\b")
+            pat = re.compile(rf"^\s*{port}\s+{re.escape(ip)}\s+Encrypted \(TLSv1\.3\); certificate valid\b")
             assert [ln for ln in lines if pat.search(ln)], \
-                f"no status line '{port} {ip} ok ...' in\n{run.stdout}"
-    # the certificate is mentioned on the ok lines (TLS version, days left)
-    ok_lines = [ln for ln in lines if re.search(r"^\s*25\s+198\.51\.100\.25\s+ok\b", ln)]
-    assert "TLSv1." in ok_lines[0], ok_lines
-    assert re.search(r"\b(8[5-9]|90) days\b", ok_lines[0]), ok_lines
+                f"no status line '{port} {ip} Encrypted ...' in\n{run.stdout}"
+    # the certificate is mentioned on the encrypted lines (days left)
+    ok_lines = [ln for ln in lines if re.search(r"^\s*25\s+198\.51\.100\.25\s+Encrypted\b", ln)]
+    assert re.search(r"\b(8[5-9]|90) days left\b", ok_lines[0]), ok_lines
+    # the story comes first: verdict, headline, the six dimensions, what senders do
+    assert lines[0] == "smtp.test: Healthy", lines[:3]
+    assert lines[1].strip() == "Mail to smtp.test arrives encrypted and verified.", lines[:3]
+    for label in ("Delivery", "Encryption", "Authentication", "Sender policies", "Reputation", "DNS integrity"):
+        assert [ln for ln in lines if re.match(rf"^  {label}\s+ok\s", ln)], run.stdout
+    assert "    DANE senders                  deliver encrypted and verified (via mx1.smtp.test)" in lines
 
 
 def test_smtp_test_without_allow_private_is_skipped(runs):
@@ -458,11 +464,16 @@ def test_expired_certificate(runs):
     assert -12 <= cert["days_left"] <= -9, cert            # expired 10 days ago
     assert parse_time(cert["not_after"]) < parse_time(rep["checked_at"])
     assert "Test CA" in cert["issuer"]
-    assert_finding(rep, "tls.cert_expired", "error", host, ip)
+    # No MTA-STS, no DANE: no sender checks the certificate, so it is a warning, not broken.
+    assert_finding(rep, "tls.cert_expired", "warning", host, ip)
     # reported as tls.cert_expired only, not also as tls.untrusted (docs/report.md)
     assert_problems(rep, ["tls.cert_expired"])
     assert "tls.cert_expiring" not in codes(rep)
-    assert_verdict(run, "broken")
+    assert_verdict(run, "needs_attention")
+    assert mxh.outcomes(rep) == {"opportunistic": "delivered_encrypted", "dnssec_validating": "delivered_encrypted",
+                                 "dane": "delivered_encrypted", "mta_sts": "delivered_encrypted"}
+    assert mxh.statuses(rep)["authentication"] == "warning"
+    assert rep["assessment"]["headline"]["kind"] == "authentication_weak"
     assert rep["any_smtp_ok"] is True and rep["all_tls_ok"] is True
 
 
@@ -599,6 +610,7 @@ def test_text_output_shows_failed_probes(runs):
     lines = [ln for ln in run.stdout.splitlines()
              if re.search(rf"^\s*25\s+{re.escape(BAD_IPS['greet421'])}\s+\S", ln)]
     assert lines and "deferred" in lines[0].lower(), run.stdout
+    assert "421" in lines[0], lines
 
 
 # --------------------------------------------------------------------------
@@ -621,9 +633,12 @@ def test_partial_blackhole_finishes_and_reports_healthy_mx(runs):
     for p in good["smtp_probes"]:
         assert_tls_ok(p, MX2)
     assert good["smtp_probe"]["ip"] == MX2_IPS[0] and good["smtp_probe"]["status"] == "ok"
-    assert_finding(rep, "smtp.connect_timeout", "error", BLACKHOLE, BLACKHOLE_IP)
+    # a dead primary with a working backup: mail arrives, so a warning, not broken
+    assert_finding(rep, "smtp.connect_timeout", "warning", BLACKHOLE, BLACKHOLE_IP)
     assert_problems(rep, ["smtp.connect_timeout"])      # one MX accepts: no smtp.no_mx_accepts
-    assert_verdict(run, "broken")
+    assert_verdict(run, "needs_attention")
+    assert rep["assessment"]["headline"]["kind"] == "delivery_degraded"
+    assert rep["senders"]["opportunistic"]["via"] == MX2
     assert rep["any_smtp_ok"] is True
     # all_tls_ok: over the probed MX hosts, each needs a TLS probe; the black hole has none
     assert rep["all_tls_ok"] is False

@@ -2,17 +2,19 @@
 """A scriptable, misbehaving SMTP server for the mxhealth test world.
 
 Each scenario of the table below listens on port 25 of its own address, so
-every scenario is its own MX host (mx.NAME.bad.test) of its own domain
-(NAME.bad.test; see zones/test.zone).  Only the Python standard library is
-used.
+every scenario is its own MX host (mx.NAME.bad.test, or the scenario's own
+host name, e.g. mx.daneexpired.test) of its own domain (NAME.bad.test, or the
+host name without "mx."; see zones/test.zone).  Only the Python standard
+library is used.
 
     badsmtp.py --list
-        prints "NAME ADDRESS CERT" for every scenario (world.sh reads it to add
-        the addresses to the namespace's lo and to make the certificates)
+        prints "NAME ADDRESS CERT HOST" for every scenario (world.sh reads it to
+        add the addresses to the namespace's lo and to make the certificates)
     badsmtp.py --tls-dir DIR --log FILE --ready FILE
         serves every scenario until SIGTERM; DIR holds NAME.crt / NAME.key for
-        each certificate kind of the table ("good", "expired", ...); writes
-        FILE once every listener is bound
+        each certificate kind of the table ("good", "expired", ...), and
+        NAME.chain.pem (the certificate, then the test CA's) for the scenarios
+        that send the whole chain; writes FILE once every listener is bound
 
 Every line a client sends is logged to the --log file, one line per event:
 
@@ -53,10 +55,12 @@ class Scenario:
     address: str
     cert: str
     what: str
+    host_name: str = ""      # the MX host; "" = mx.NAME.bad.test
+    chain: bool = False      # send the CA certificate too (CERT.chain.pem), for DANE-TA
 
     @property
     def host(self) -> str:
-        return f"mx.{self.name}.bad.test"
+        return self.host_name or f"mx.{self.name}.bad.test"
 
 
 SCENARIOS = [
@@ -83,6 +87,22 @@ SCENARIOS = [
     Scenario("silent", "203.0.113.117", "-", "accepts the connection and never speaks"),
     Scenario("ehlo5xx", "203.0.113.118", "-", "EHLO -> 502, HELO -> 250, no STARTTLS"),
     Scenario("expiring", "203.0.113.121", "expiring", "CA-signed certificate, 10 days left"),
+    # DANE (the senders model): the domain is the host name without "mx."; the TLSA
+    # records are in zones/test.zone
+    Scenario("daneexpired", "203.0.113.122", "daneexpired",
+             "CA-signed certificate for the right name, expired 10 days ago; TLSA 3 1 1 of its key",
+             host_name="mx.daneexpired.test"),
+    Scenario("danewrongname", "203.0.113.123", "danewrongname",
+             "CA-signed certificate for mx.elsewhere.test; TLSA 3 1 1 of its key",
+             host_name="mx.danewrongname.test"),
+    Scenario("danetawrongname", "203.0.113.124", "danetawrongname",
+             "CA-signed certificate for mx.elsewhere.test, sent with the CA certificate; "
+             "TLSA 2 1 1 of the CA's key (name mismatch)",
+             host_name="mx.danetawrongname.test", chain=True),
+    Scenario("danetagood", "203.0.113.125", "danetagood",
+             "CA-signed certificate for the right name, sent with the CA certificate; "
+             "TLSA 2 1 1 of the CA's key",
+             host_name="mx.danetagood.test", chain=True),
 ]
 
 SLOW_GREETING_S = 3.0
@@ -338,7 +358,8 @@ class Server:
                 ctx.minimum_version = ssl.TLSVersion.TLSv1
                 ctx.maximum_version = ssl.TLSVersion.TLSv1
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
-        ctx.load_cert_chain(os.path.join(tls_dir, f"{sc.cert}.crt"),
+        certfile = f"{sc.cert}.chain.pem" if sc.chain else f"{sc.cert}.crt"
+        ctx.load_cert_chain(os.path.join(tls_dir, certfile),
                             os.path.join(tls_dir, f"{sc.cert}.key"))
         return ctx
 
@@ -392,14 +413,14 @@ class Server:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--list", action="store_true", help="print NAME ADDRESS CERT per scenario")
+    ap.add_argument("--list", action="store_true", help="print NAME ADDRESS CERT HOST per scenario")
     ap.add_argument("--tls-dir")
     ap.add_argument("--log")
     ap.add_argument("--ready")
     args = ap.parse_args()
     if args.list:
         for sc in SCENARIOS:
-            print(sc.name, sc.address, sc.cert)
+            print(sc.name, sc.address, sc.cert, sc.host)
         return 0
     if not (args.tls_dir and args.log and args.ready):
         ap.error("--tls-dir, --log and --ready are required to serve")

@@ -42,6 +42,8 @@ TESTING = "version: STSv1\nmode: testing\nmx: *.smtp.test\nmax_age: 86400\n"
 UNCOVERED = "version: STSv1\nmode: enforce\nmx: mail.other.test\nmax_age: 86400\n"
 NONE_MODE = "version: STSv1\nmode: none\nmx: *.smtp.test\nmax_age: 86400\n"
 WRONGNAME_MX = "version: STSv1\nmode: enforce\nmx: mx.wrongname.bad.test\nmax_age: 86400\n"
+EXPIRED_MX = "version: STSv1\nmode: enforce\nmx: mx.expired.bad.test\nmax_age: 86400\n"
+EXPIRED_MX_TESTING = "version: STSv1\nmode: testing\nmx: mx.expired.bad.test\nmax_age: 86400\n"
 # no version line, an unknown mode, an "mx" line without a colon, a max_age that is no number
 MALFORMED = "mode: enforced\nmx *.smtp.test\nmax_age: soon\n"
 
@@ -82,6 +84,12 @@ SITES = [
          "enforce, mx mx.wrongname.bad.test (whose certificate is for mx.elsewhere.test)"),
     Site("stsnone.test", "198.51.100.159", "sts-stsnone", "mta-sts.stsnone.test", NONE_MODE,
          "mode none"),
+    # the senders model: an enforce (and a testing) policy whose only MX has an expired certificate
+    Site("stsexpired.test", "198.51.100.160", "sts-stsexpired", "mta-sts.stsexpired.test",
+         EXPIRED_MX, "enforce, mx mx.expired.bad.test (whose certificate expired 10 days ago)"),
+    Site("ststestingexpired.test", "198.51.100.161", "sts-ststestingexpired",
+         "mta-sts.ststestingexpired.test", EXPIRED_MX_TESTING,
+         "testing, mx mx.expired.bad.test (whose certificate expired 10 days ago)"),
 ]
 
 

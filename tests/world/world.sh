@@ -4,7 +4,8 @@
 # zones), and the SMTP world: two real Postfix instances, a scriptable
 # misbehaving SMTP server (badsmtp.py), a throwaway test CA and nftables rules;
 # and for issue 6 a DNS proxy that drops one test blocklist (dnsproxy.py) and
-# the MTA-STS policy servers (mtasts.py) -- all inside a private network
+# the MTA-STS policy servers (mtasts.py); for issue 19 a validating unbound
+# (the resolver of the reference DANE sender) -- all inside a private network
 # namespace.  See tests/world/README.md.
 #
 #   world.sh up STATE_DIR     (re)create the world, state and keys in STATE_DIR
@@ -12,8 +13,8 @@
 #
 # Environment: MXH_NETNS  name of the network namespace (default "mxhw").
 # Needs root, nsd, ldnsutils (ldns-keygen, ldns-signzone, ldns-key2ds),
-# dnsutils (dig), iproute2, openssl, postfix, nftables, bsdutils (script)
-# and /usr/bin/python3.
+# dnsutils (dig), iproute2, openssl, postfix, nftables, bsdutils (script),
+# unbound and /usr/bin/python3.
 #
 # No traffic ever leaves the namespace: it only has a loopback interface, and
 # every server address is on that interface.
@@ -42,6 +43,9 @@ POSTFIX_PORTS=(25 587 465)
 PROXY_ADDR=127.0.0.2                       # dnsproxy.py: forwards to NSD, drops SLOW_ZONE
 SLOW_ZONE=slow.dnsbl.test
 
+# --- issue 19 -------------------------------------------------------------------
+VALIDATOR_ADDR=127.0.0.4                   # unbound: validating resolver, forwards to NSD
+
 die() { echo "world.sh: error: $*" >&2; exit 1; }
 log() { echo "world.sh: $*" >&2; }
 
@@ -63,6 +67,14 @@ is_nsd() {
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     comm="$(cat "/proc/$pid/comm" 2>/dev/null)" || return 1
     [[ "$comm" == nsd* ]]
+}
+
+# True if PID is alive and is an unbound process.
+is_unbound() {
+    local pid="$1" comm
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    comm="$(cat "/proc/$pid/comm" 2>/dev/null)" || return 1
+    [[ "$comm" == unbound ]]
 }
 
 # True if PID is gone (a zombie counts as gone: it only waits to be reaped).
@@ -170,6 +182,8 @@ signal_world() {
     done
     pid="$(cat "$state/nsd.pid.world" 2>/dev/null || true)"
     is_nsd "$pid" && kill -TERM "$pid" 2>/dev/null
+    pid="$(cat "$state/unbound.pid.world" 2>/dev/null || true)"
+    is_unbound "$pid" && kill -TERM "$pid" 2>/dev/null
     return 0
 }
 
@@ -201,6 +215,11 @@ do_down() {
         stop_nsd "$pid"
         rm -f "$state/nsd.pid.world"
     fi
+    if [[ -f "$state/unbound.pid.world" ]]; then
+        pid="$(cat "$state/unbound.pid.world" 2>/dev/null || true)"
+        if is_unbound "$pid"; then stop_daemon "$pid" unbound; fi
+        rm -f "$state/unbound.pid.world" "$state/unbound.pid"
+    fi
     if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$NS"; then
         # Left-overs of an earlier world (e.g. another STATE_DIR) in OUR
         # namespace: stop our kinds of servers still running in it, by pid.
@@ -208,6 +227,8 @@ do_down() {
             pid_gone "$pid" && continue
             if is_nsd "$pid"; then
                 stop_nsd "$pid"
+            elif is_unbound "$pid"; then
+                stop_daemon "$pid" unbound
             elif is_postfix_master "$pid"; then
                 stop_daemon "$pid" "postfix master"
             elif is_badsmtp "$pid"; then
@@ -249,7 +270,10 @@ render() {  # render TEMPLATE OUT  (the TLSA_* values come from tlsa_values)
     sed -e "s/@SERIAL@/$SERIAL/g" \
         -e "s/@TLSA_MX1_SPKI@/$TLSA_MX1_SPKI/g" \
         -e "s/@TLSA_MX2_SPKI@/$TLSA_MX2_SPKI/g" \
-        -e "s/@TLSA_MX1_CERT@/$TLSA_MX1_CERT/g" "$1" > "$2"
+        -e "s/@TLSA_MX1_CERT@/$TLSA_MX1_CERT/g" \
+        -e "s/@TLSA_DANEEXPIRED_SPKI@/$TLSA_DANEEXPIRED_SPKI/g" \
+        -e "s/@TLSA_DANEWRONGNAME_SPKI@/$TLSA_DANEWRONGNAME_SPKI/g" \
+        -e "s/@TLSA_CA_SPKI@/$TLSA_CA_SPKI/g" "$1" > "$2"
     ! grep -n '@[A-Z0-9_]*@' "$2" >&2 || die "$1: a placeholder was left unreplaced (see above)"
 }
 
@@ -263,7 +287,7 @@ sign() {  # sign ZONEFILE ORIGIN OUT KEYBASE...
 # The SMTP world
 # ---------------------------------------------------------------------------
 
-# "NAME ADDRESS CERT" for every scenario of badsmtp.py (its table is the
+# "NAME ADDRESS CERT HOST" for every scenario of badsmtp.py (its table is the
 # single source of the scenarios).
 BAD_SCENARIOS=()
 read_scenarios() {
@@ -297,7 +321,7 @@ zone_has() {
 # The addresses in world.sh / badsmtp.py and the zone must agree: a typo
 # would silently turn a scenario into "no route".
 check_zone_addresses() {
-    local a entry name addr cert
+    local a entry name addr cert host owner
     for a in "${PF1_ADDRS[@]}"; do
         zone_has mx1.smtp "$([[ $a == *:* ]] && echo AAAA || echo A)" "$a" \
             || die "zones/test.zone: mx1.smtp has no address $a"
@@ -310,10 +334,12 @@ check_zone_addresses() {
     zone_has mx.refused.bad A "$REFUSED_ADDR" || die "zones/test.zone: mx.refused.bad"
     zone_has mx.blackhole.bad A "$BLACKHOLE_ADDR" || die "zones/test.zone: mx.blackhole.bad"
     for entry in "${BAD_SCENARIOS[@]}"; do
-        read -r name addr cert <<<"$entry"
-        zone_has "mx.$name.bad" A "$addr" \
-            || die "zones/test.zone has no 'mx.$name.bad IN A $addr' (badsmtp.py scenario $name)"
-        zone_has "$name.bad" MX 10 || die "zones/test.zone has no 'MX 10' for $name.bad"
+        # host mx.NAME.bad.test of the domain NAME.bad.test (or mx.DOMAIN.test of DOMAIN.test)
+        read -r name addr cert host <<<"$entry"
+        owner="${host%.test}"
+        zone_has "$owner" A "$addr" \
+            || die "zones/test.zone has no '$owner IN A $addr' (badsmtp.py scenario $name)"
+        zone_has "${owner#mx.}" MX 10 || die "zones/test.zone has no 'MX 10' for ${owner#mx.}"
     done
     for entry in "${STS_SITES[@]}"; do
         read -r name addr cert <<<"$entry"
@@ -349,7 +375,7 @@ smtp_addresses() {
     local entry name addr cert
     printf '%s\n' "${PF1_ADDRS[@]}" "${PF2_ADDRS[@]}" "$REFUSED_ADDR" "$BLACKHOLE_ADDR"
     for entry in "${BAD_SCENARIOS[@]}" "${STS_SITES[@]}"; do
-        read -r name addr cert <<<"$entry"
+        read -r name addr cert _ <<<"$entry"
         echo "$addr"
     done
 }
@@ -385,7 +411,8 @@ genkey() {  # genkey FILE ec|rsa
 # here is simply made again, with its error, when it is needed)
 genkeys() {
     local tls="$1" k entry name addr cert
-    local -a keys=(ca:ec mx1:ec mx2:rsa good:ec expired:ec expiring:ec wrongname:ec selfsigned:ec)
+    local -a keys=(ca:ec mx1:ec mx2:rsa good:ec expired:ec expiring:ec wrongname:ec selfsigned:ec
+                   daneexpired:ec danewrongname:ec danetawrongname:ec danetagood:ec)
     for entry in "${STS_SITES[@]}"; do
         read -r name addr cert _ <<<"$entry"
         [[ "$cert" == - ]] || keys+=("$cert:ec")
@@ -397,7 +424,7 @@ genkeys() {
 }
 
 make_certs() {
-    local state="$1" tls="$1/tls" entry name addr cert good=()
+    local state="$1" tls="$1/tls" entry name addr cert host good=()
     rm -rf "$tls"
     mkdir -p "$tls/newcerts"
     : > "$tls/index.txt"
@@ -456,13 +483,19 @@ EOF
     leaf "$tls" mx2 rsa -1 90 "$PF2_NAME" mx.port25blocked.bad.test
     # badsmtp.py: one certificate for every scenario with cert "good"
     for entry in "${BAD_SCENARIOS[@]}"; do
-        read -r name addr cert <<<"$entry"
-        [[ "$cert" == good ]] && good+=("mx.$name.bad.test")
+        read -r name addr cert host <<<"$entry"
+        [[ "$cert" == good ]] && good+=("$host")
     done
     leaf "$tls" good ec -1 90 "${good[@]}"
     leaf "$tls" expired ec -100 -10 mx.expired.bad.test
     leaf "$tls" expiring ec -80 10 mx.expiring.bad.test
     leaf "$tls" wrongname ec -1 90 mx.elsewhere.test
+    # the senders model (issue 19): DANE-EE with an expired certificate and with
+    # another name; DANE-TA (the test CA) with another name and with the right one
+    leaf "$tls" daneexpired ec -100 -10 mx.daneexpired.test
+    leaf "$tls" danewrongname ec -1 90 mx.elsewhere.test
+    leaf "$tls" danetawrongname ec -1 90 mx.elsewhere.test
+    leaf "$tls" danetagood ec -1 90 mx.danetagood.test
     # the MTA-STS policy servers (mtasts.py): one certificate per site
     local cert_name
     for entry in "${STS_SITES[@]}"; do
@@ -474,10 +507,13 @@ EOF
         -key "$tls/selfsigned.key" -sha256 -subj "/CN=mx.selfsigned.bad.test" \
         -extensions v3_self -days 90 -out "$tls/selfsigned.crt" 2>>"$tls/openssl.log" \
         || die "could not create the self-signed certificate"
-    # every certificate badsmtp.py asks for must exist
+    # every certificate badsmtp.py asks for must exist; CERT.chain.pem is the
+    # certificate followed by the test CA's (for the scenarios that send the chain)
     for entry in "${BAD_SCENARIOS[@]}"; do
-        read -r name addr cert <<<"$entry"
-        [[ "$cert" == - || -s "$tls/$cert.crt" ]] || die "no certificate '$cert' for scenario $name"
+        read -r name addr cert host <<<"$entry"
+        [[ "$cert" == - ]] && continue
+        [[ -s "$tls/$cert.crt" ]] || die "no certificate '$cert' for scenario $name"
+        cat "$tls/$cert.crt" "$tls/ca.pem" > "$tls/$cert.chain.pem"
     done
     cp "$tls/ca.pem" "$state/ca.pem"
 }
@@ -496,7 +532,11 @@ tlsa_values() {
     TLSA_MX1_SPKI="$(spki_sha256 "$tls/mx1.crt")"
     TLSA_MX2_SPKI="$(spki_sha256 "$tls/mx2.crt")"
     TLSA_MX1_CERT="$(cert_sha256 "$tls/mx1.crt")"
-    for v in "$TLSA_MX1_SPKI" "$TLSA_MX2_SPKI" "$TLSA_MX1_CERT"; do
+    TLSA_DANEEXPIRED_SPKI="$(spki_sha256 "$tls/daneexpired.crt")"
+    TLSA_DANEWRONGNAME_SPKI="$(spki_sha256 "$tls/danewrongname.crt")"
+    TLSA_CA_SPKI="$(spki_sha256 "$tls/ca.pem")"       # DANE-TA (2 1 1): the test CA's key
+    for v in "$TLSA_MX1_SPKI" "$TLSA_MX2_SPKI" "$TLSA_MX1_CERT" "$TLSA_DANEEXPIRED_SPKI" \
+             "$TLSA_DANEWRONGNAME_SPKI" "$TLSA_CA_SPKI"; do
         [[ "$v" =~ ^[0-9a-f]{64}$ ]] || die "could not compute the TLSA data ('$v')"
     done
 }
@@ -603,7 +643,7 @@ check_listeners() {
     for a in "${PF1_ADDRS[@]}"; do for port in "${POSTFIX_PORTS[@]}"; do want["$(sockname "$a" "$port")"]="postfix mx1"; done; done
     for a in "${PF2_ADDRS[@]}"; do for port in "${POSTFIX_PORTS[@]}"; do want["$(sockname "$a" "$port")"]="postfix mx2"; done; done
     for entry in "${BAD_SCENARIOS[@]}"; do
-        read -r name addr cert <<<"$entry"
+        read -r name addr cert _ <<<"$entry"
         want["$(sockname "$addr" 25)"]="badsmtp.py ($name)"
     done
     for entry in "${STS_SITES[@]}"; do
@@ -703,6 +743,88 @@ EOF
     ip netns exec "$NS" nft -f "$state/nftables.conf" || die "nft rejected $state/nftables.conf"
 }
 
+# --- the validating resolver (issue 19) ------------------------------------------
+# start_validator STATE: start a validating unbound on VALIDATOR_ADDR:53 in
+# the namespace (setsid, PID in STATE/unbound.pid.world), with the world's
+# trust anchor, forwarding every query to NSD (so it never asks anyone else),
+# no chroot, no privilege drop, no remote control; does not wait (see
+# wait_validator).  The resolver of the reference DANE sender
+# (tests/integration/dane_reference.py: posttls-finger).
+start_validator() {
+    local state="$1" rz
+    {
+        cat <<EOF
+# generated by tests/world/world.sh -- the world's validating resolver
+server:
+    interface: $VALIDATOR_ADDR@53
+    do-ip4: yes
+    do-ip6: no
+    do-udp: yes
+    do-tcp: yes
+    username: ""
+    chroot: ""
+    directory: "$state"
+    pidfile: "$state/unbound.pid"
+    logfile: "$state/unbound.log"
+    use-syslog: no
+    log-time-ascii: yes
+    verbosity: 1
+    val-log-level: 2
+    log-servfail: yes
+    num-threads: 1
+    access-control: 127.0.0.0/8 allow
+    access-control: ::1/128 allow
+    do-not-query-localhost: no
+    module-config: "validator iterator"
+    trust-anchor-file: "$state/test.ta"
+    harden-dnssec-stripped: yes
+    val-permissive-mode: no
+    qname-minimisation: no
+    trust-anchor-signaling: no
+    # the world's zones are special-use names unbound would answer itself
+    local-zone: "test." nodefault
+EOF
+        for rz in $REVERSE_ZONES; do
+            printf '    local-zone: "%s." nodefault\n' "$rz"
+        done
+        cat <<EOF
+
+remote-control:
+    control-enable: no
+
+# everything (the root too) goes to the world's NSD, which refuses what it
+# does not serve: no query ever leaves the namespace
+forward-zone:
+    name: "."
+    forward-addr: 127.0.0.1@53
+EOF
+    } > "$state/unbound.conf"
+    rm -f "$state/unbound.log" "$state/unbound.pid"
+    unbound-checkconf "$state/unbound.conf" >/dev/null 2>"$state/unbound.stdout" \
+        || { cat "$state/unbound.stdout" >&2; die "unbound-checkconf rejected $state/unbound.conf"; }
+    setsid ip netns exec "$NS" unbound -d -c "$state/unbound.conf" \
+        >"$state/unbound.stdout" 2>&1 </dev/null &
+    echo "$!" > "$state/unbound.pid.world"
+}
+
+# wait_validator STATE: until unbound answers with validated (AD) answers (10 s at most)
+wait_validator() {
+    local state="$1" pid deadline
+    pid="$(cat "$state/unbound.pid.world")"
+    deadline=$(( SECONDS + 10 ))
+    while (( SECONDS < deadline )) && ! pid_gone "$pid"; do
+        if ip netns exec "$NS" dig +dnssec +time=1 +tries=1 "@$VALIDATOR_ADDR" SOA test. 2>/dev/null \
+                | grep -q '^;; flags:.* ad'; then
+            is_unbound "$pid" || die "process $pid is not unbound"
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "---- $state/unbound.stdout ----" >&2; cat "$state/unbound.stdout" >&2 || true
+    echo "---- $state/unbound.log ----" >&2; tail -n 30 "$state/unbound.log" >&2 || true
+    die "unbound does not answer on $VALIDATOR_ADDR with validated (AD) answers"
+}
+
 # EXIT trap while `up` runs: a failed `up` leaves nothing running.
 UP_STATE=""
 up_exit() {
@@ -718,7 +840,8 @@ up_exit() {
 
 do_up() {
     local state="$1"
-    need ip nsd ldns-keygen ldns-signzone ldns-key2ds dig setsid openssl postfix nft script ss setpriv
+    need ip nsd ldns-keygen ldns-signzone ldns-key2ds dig setsid openssl postfix nft script ss setpriv \
+         unbound unbound-checkconf
     [[ -x "$PYTHON" ]] || die "$PYTHON not found"
     [[ "$(id -u)" == 0 ]] || die "must run as root (network namespaces, port 53)"
     [[ -d "$ZONES_SRC" ]] || die "zone templates not found in $ZONES_SRC"
@@ -745,7 +868,7 @@ do_up() {
     local keys="$state/keys" zones="$state/zones"
     rm -rf "$keys" "$zones"
     mkdir -p "$keys" "$zones"
-    rm -f "$state/nsd.log" "$state/nsd.pid" "$state/nsd.stdout" "$state/test.ta"
+    rm -f "$state/nsd.log" "$state/nsd.pid" "$state/nsd.stdout" "$state/test.ta" "$state/wrong.ta"
     rm -rf "$state"/nsd-xfr-*
 
     SERIAL="$(date -u +%s)"
@@ -753,14 +876,18 @@ do_up() {
     EXPIRATION=$(( SERIAL + 30 * 86400 ))
 
     # --- keys (fresh every time) -------------------------------------------
-    local test_ksk test_zsk bogus_ksk bogus_zsk decoy
+    local test_ksk test_zsk bogus_ksk bogus_zsk decoy sigexp_ksk sigexp_zsk wrong_ksk
     test_ksk="$(keygen "$keys" test. -k)"
     test_zsk="$(keygen "$keys" test.)"
     bogus_ksk="$(keygen "$keys" bogus.test. -k)"
     bogus_zsk="$(keygen "$keys" bogus.test.)"
     decoy="$(keygen "$keys" bogus.test. -k)"   # its DS goes into test.: mismatch
+    sigexp_ksk="$(keygen "$keys" sigexpired.test. -k)"
+    sigexp_zsk="$(keygen "$keys" sigexpired.test.)"
+    wrong_ksk="$(keygen "$keys" test. -k)"    # in no zone: its DS is STATE/wrong.ta
     local k
-    for k in "$test_ksk" "$test_zsk" "$bogus_ksk" "$bogus_zsk" "$decoy"; do
+    for k in "$test_ksk" "$test_zsk" "$bogus_ksk" "$bogus_zsk" "$decoy" "$sigexp_ksk" \
+             "$sigexp_zsk" "$wrong_ksk"; do
         [[ -f "$k.key" && -f "$k.private" ]] || die "ldns-keygen did not create $k.key/.private"
     done
 
@@ -773,20 +900,30 @@ do_up() {
     # insecure.test: not signed at all
     render "$ZONES_SRC/insecure.test.zone" "$zones/insecure.test.zone"
 
+    # sigexpired.test: signed with its own keys, but every signature expired
+    # 10 days ago (valid from 40 days ago); test. gets its correct DS below
+    render "$ZONES_SRC/sigexpired.test.zone" "$zones/sigexpired.test.zone"
+    ldns-signzone -i "$(( SERIAL - 40 * 86400 ))" -e "$(( SERIAL - 10 * 86400 ))" -o sigexpired.test. \
+        -f "$zones/sigexpired.test.zone.signed" "$zones/sigexpired.test.zone" "$sigexp_ksk" "$sigexp_zsk" \
+        || die "ldns-signzone failed for sigexpired.test."
+
     # the reverse zones, unsigned, from zones/ptr.map (checked against the
     # forward zones: every MX address has a line, every PTR resolves back)
     local reverse_zones
     reverse_zones="$("$PYTHON" "$PTRZONES" --map "$ZONES_SRC/ptr.map" \
         --forward "$ZONES_SRC/test.zone" --forward "$ZONES_SRC/insecure.test.zone" \
-        --forward "$ZONES_SRC/bogus.test.zone" \
+        --forward "$ZONES_SRC/bogus.test.zone" --forward "$ZONES_SRC/sigexpired.test.zone" \
         --implicit implicit.test --implicit implicitcname.test \
         --serial "$SERIAL" --out "$zones")" || die "could not make the reverse zones from zones/ptr.map"
 
-    # test.: template + DS of the DECOY key for bogus.test, then signed
+    # test.: template + DS of the DECOY key for bogus.test + the real DS of
+    # sigexpired.test, then signed
     render "$ZONES_SRC/test.zone" "$zones/test.zone"
     {
         echo "; DS for bogus.test. -- deliberately of a key the child does NOT use"
         ldns-key2ds -n -2 "$decoy.key"
+        echo "; DS for sigexpired.test. -- correct (the child's signatures have expired)"
+        ldns-key2ds -n -2 "$sigexp_ksk.key"
     } >> "$zones/test.zone"
     sign "$zones/test.zone" test. "$zones/test.zone.signed" "$test_ksk" "$test_zsk"
 
@@ -799,6 +936,11 @@ do_up() {
     # --- trust anchor for test. (DS of the KSK, SHA-256) --------------------
     ldns-key2ds -n -2 "$test_ksk.key" > "$state/test.ta"
     grep -q '[[:space:]]DS[[:space:]]' "$state/test.ta" || die "could not create $state/test.ta"
+    # ... and one that does NOT match the world: the DS of a key for test. that
+    # is in no zone (a resolver whose answers fail validation)
+    ldns-key2ds -n -2 "$wrong_ksk.key" > "$state/wrong.ta"
+    grep -q '[[:space:]]DS[[:space:]]' "$state/wrong.ta" || die "could not create $state/wrong.ta"
+    cmp -s "$state/test.ta" "$state/wrong.ta" && die "wrong.ta equals test.ta"
 
     # --- NSD configuration ---------------------------------------------------
     cat > "$state/nsd.conf" <<EOF
@@ -837,6 +979,10 @@ zone:
 zone:
     name: "bogus.test."
     zonefile: "$zones/bogus.test.zone.signed"
+
+zone:
+    name: "sigexpired.test."
+    zonefile: "$zones/sigexpired.test.zone.signed"
 EOF
     local rz
     for rz in $reverse_zones; do
@@ -900,19 +1046,27 @@ EOF
         || { do_down "$state" || true; die "NSD does not serve the reverse zones"; }
 
     # --- the servers ---------------------------------------------------------------
+    REVERSE_ZONES="$reverse_zones"
+    start_validator "$state"
     start_servers "$state"
+    wait_validator "$state"
+    # the resolver configuration of the reference DANE sender (glibc passes the
+    # AD bit on only with trust-ad)
+    printf 'nameserver %s\noptions trust-ad edns0\n' "$VALIDATOR_ADDR" > "$state/dane-resolv.conf"
 
     cat > "$state/env" <<EOF
 MXH_NETNS=$NS
 MXH_TRUST_ANCHOR=$state/test.ta
+MXH_WRONG_TRUST_ANCHOR=$state/wrong.ta
 MXH_WORLD_STATE=$state
 MXH_CA_FILE=$state/ca.pem
 MXH_DNS_PROXY=$PROXY_ADDR
 MXH_SLOW_DNSBL=$SLOW_ZONE
+MXH_VALIDATING_RESOLVER=$VALIDATOR_ADDR
 EOF
     UP_STATE=""
     trap - EXIT
-    log "world is up: namespace $NS, nsd pid $pid, trust anchor $state/test.ta, test CA $state/ca.pem, DNS proxy $PROXY_ADDR"
+    log "world is up: namespace $NS, nsd pid $pid, trust anchor $state/test.ta, test CA $state/ca.pem, DNS proxy $PROXY_ADDR, validating resolver $VALIDATOR_ADDR"
 }
 
 [[ $# -eq 2 ]] || usage

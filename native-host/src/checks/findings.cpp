@@ -23,7 +23,7 @@ std::string joinedAddresses(const std::vector<IpAddress>& addresses) {
 }
 
 // Findings about one MX host.
-void evaluateHost(const HostFacts& host, int timesListed, const CheckOptions& options, std::vector<Finding>& out) {
+void evaluateHost(const HostFacts& host, int timesListed, std::vector<Finding>& out) {
   const std::string& name = host.host;
   if (host.ipLiteral) {
     out.push_back(finding(
@@ -78,20 +78,45 @@ void evaluateHost(const HostFacts& host, int timesListed, const CheckOptions& op
                               "); it may have addresses that were not seen.",
                           name));
   }
-  for (const IpAddress& address : host.addresses) {
-    const dns::AddressScope scope = dns::classifyAddress(address);
-    if (scope.isPublic) continue;
-    const std::string ip = address.toString();
-    const std::string what = "The MX host " + name + " resolves to " + ip + ", which is in a non-public range (" +
-                             std::string(scope.name) + ") that senders on the internet cannot reach";
-    out.push_back(options.allowPrivate
-                      ? finding("mx.non_public_address", Severity::info,
-                                what + "; --allow-private was given, so it is treated as a private deployment.", name,
-                                ip, "RFC 6890")
-                      : finding("mx.non_public_address", Severity::warning,
-                                what + "; mxhealth does not contact it (use --allow-private for a private deployment).",
-                                name, ip, "RFC 6890"));
+}
+
+// One finding for every non-public address of every MX host: the same fact, said once.
+void nonPublicAddresses(const std::string& domain, const MxFacts& facts, const CheckOptions& options,
+                        std::vector<Finding>& out) {
+  std::vector<std::string> listed;
+  std::optional<std::string> firstHost;
+  std::optional<std::string> firstIp;
+  for (const auto& [name, host] : facts.hosts) {
+    for (const IpAddress& address : host.addresses) {
+      const dns::AddressScope scope = dns::classifyAddress(address);
+      if (scope.isPublic) continue;
+      if (!firstHost) {
+        firstHost = name;
+        firstIp = address.toString();
+      }
+      listed.push_back(name + " " + address.toString() + " (" + std::string(scope.name) + ")");
+    }
   }
+  if (listed.empty()) return;
+  std::string list;
+  for (std::size_t i = 0; i < listed.size() && i < limits::kMaxListedInMessage; ++i)
+    list += (i ? ", " : "") + listed[i];
+  if (listed.size() > limits::kMaxListedInMessage) {
+    list += " and " + std::to_string(listed.size() - limits::kMaxListedInMessage) + " more";
+  }
+  const std::string what =
+      (listed.size() == 1 ? "An MX address of " + domain + " is"
+                          : std::to_string(listed.size()) + " MX addresses of " + domain + " are") +
+      " in a non-public range that senders on the internet cannot reach: " + list;
+  out.push_back(options.allowPrivate
+                    ? finding("mx.non_public_address", Severity::info,
+                              what + ". Non-public addresses are allowed in this check's settings, so they are "
+                                     "treated as a private deployment.",
+                              firstHost, firstIp, "RFC 6890")
+                    : finding("mx.non_public_address", Severity::warning,
+                              what + ". mxhealth does not contact them unless non-public addresses are allowed "
+                                     "in its settings (for a private deployment).",
+                              firstHost, firstIp, "RFC 6890"));
 }
 
 // Findings about the MX hosts together: redundancy, reachability, IPv6.
@@ -150,6 +175,7 @@ void evaluateHostSet(const std::string& domain, const MxFacts& facts, const Chec
                               "); while it is down, senders queue mail and retry later.",
                           facts.hosts.begin()->first));
   }
+  nonPublicAddresses(domain, facts, options, out);
   if (!anyIpv6) {
     out.push_back(
         finding("mx.no_ipv6", Severity::info,
@@ -220,7 +246,7 @@ std::vector<Finding> evaluateDns(const std::string& domain, const MxFacts& facts
 
   std::map<std::string, int> timesListed;
   for (const MxEntry& record : facts.records) ++timesListed[record.host];
-  for (const auto& [name, host] : facts.hosts) evaluateHost(host, timesListed[name], options, out);
+  for (const auto& [name, host] : facts.hosts) evaluateHost(host, timesListed[name], out);
   evaluateHostSet(domain, facts, options, out);
 
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.severity > b.severity; });

@@ -12,6 +12,10 @@
 namespace mxh::checks {
 namespace {
 
+// What a published but unusable policy costs (RFC 8461 §5): the protection, not the mail.
+constexpr const char* kNoPolicyConsequence =
+    " Senders without a cached policy deliver as if there were none: the domain loses MTA-STS protection, not mail.";
+
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kWellKnownPath = "/.well-known/mta-sts.txt";
@@ -540,9 +544,9 @@ std::vector<Finding> mtaStsFindings(const std::string& domain, const MtaStsRepor
     case MtaStsStatus::none:
     case MtaStsStatus::unknown: break;
     case MtaStsStatus::txt_only:
-      out.push_back(finding("mta_sts.txt_without_policy", Severity::error,
+      out.push_back(finding("mta_sts.txt_without_policy", Severity::warning,
                             host + " publishes an MTA-STS record (" + txtName + "), but there is no policy at " + url +
-                                why + ". Senders cannot apply MTA-STS: publish the policy or remove the record.",
+                                why + ": publish the policy or remove the record." + kNoPolicyConsequence,
                             std::nullopt, "RFC 8461 §3.3"));
       break;
     case MtaStsStatus::policy_only:
@@ -552,21 +556,21 @@ std::vector<Finding> mtaStsFindings(const std::string& domain, const MtaStsRepor
                             std::nullopt, "RFC 8461 §3.1"));
       break;
     case MtaStsStatus::unreachable:
-      out.push_back(finding("mta_sts.unreachable", Severity::error,
-                            host + " publishes an MTA-STS record, but its policy cannot be fetched from " + url + why +
-                                ". Senders cannot apply MTA-STS.",
-                            policyHost, "RFC 8461 §3.3"));
+      out.push_back(
+          finding("mta_sts.unreachable", Severity::warning,
+                  "The MTA-STS policy of " + host + " cannot be fetched from " + url + why + "." + kNoPolicyConsequence,
+                  policyHost, "RFC 8461 §3.3"));
       break;
     case MtaStsStatus::bad_certificate:
-      out.push_back(finding("mta_sts.bad_certificate", Severity::error,
+      out.push_back(finding("mta_sts.bad_certificate", Severity::warning,
                             "The MTA-STS policy host " + policyHost + " cannot be trusted" + why +
-                                ". Senders refuse a policy from it, so MTA-STS does not protect " + host + ".",
+                                ", so senders refuse its policy." + kNoPolicyConsequence,
                             policyHost, "RFC 8461 §3.3"));
       break;
     case MtaStsStatus::invalid:
       out.push_back(finding(
-          "mta_sts.invalid", Severity::error,
-          "MTA-STS cannot be used for " + host + why + ". Senders ignore it, so MTA-STS does not protect the domain.",
+          "mta_sts.invalid", Severity::warning,
+          "The MTA-STS policy of " + host + " cannot be used" + why + ", so senders ignore it." + kNoPolicyConsequence,
           std::nullopt, "RFC 8461 §3"));
       break;
     case MtaStsStatus::mx_not_covered: break;  // per MX host below

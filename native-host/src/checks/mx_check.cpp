@@ -4,8 +4,10 @@
 #include <set>
 #include <thread>
 
+#include "checks/assessment.h"
 #include "checks/findings.h"
 #include "checks/mx_lookup.h"
+#include "checks/senders.h"
 #include "checks/side_checks.h"
 #include "checks/smtp_findings.h"
 #include "checks/smtp_probing.h"
@@ -27,12 +29,15 @@ dns::ResolverConfig resolverConfig(const CheckOptions& options, bool validate) {
   return config;
 }
 
-// With the system's root key as anchor, validation works only if the resolver passes DNSSEC
-// data through; many home routers strip it, which would make every answer look bogus. So ask
-// for the root's DNSKEY first: if that does not validate, check without DNSSEC and say so.
+// Validation works only if the resolver passes DNSSEC data through; many home routers strip it,
+// which would make every answer look bogus. So ask for the trust anchor zone's DNSKEY first (the
+// root's, with the system key): if that does not validate, check without DNSSEC and say so.
 struct ResolverSetup {
   std::optional<dns::Resolver> resolver;
   bool validating = true;  // the side thread's resolver is set up the same way
+  // The anchor's own key failed validation through this resolver: something rewrites DNS, so
+  // its negative answers say nothing about a domain.
+  bool untrusted = false;
   std::optional<std::string> note;
   std::optional<Error> unreachable;  // the resolver did not answer at all
 };
@@ -41,24 +46,36 @@ Result<ResolverSetup> setUpResolver(const CheckOptions& options, Deadline deadli
   auto validating = dns::Resolver::create(resolverConfig(options, true));
   if (!validating) return validating.error();
   ResolverSetup setup;
-  if (!validating->info().dnssecValidation) {
-    setup.note = "DNSSEC was not validated: no trust anchor was found (install dns-root-data or give --trust-anchor)";
+  const dns::ResolverInfo& info = validating->info();
+  if (!info.dnssecValidation) {
+    setup.note =
+        "DNSSEC was not validated: no trust anchor was found (install dns-root-data or choose a trust "
+        "anchor file)";
   }
-  if (!validating->info().systemTrustAnchor) {
+  if (!info.dnssecValidation || info.anchorZones.empty()) {
+    setup.validating = info.dnssecValidation;
     setup.resolver.emplace(std::move(validating).value());
     return setup;
   }
-  const auto root = validating->resolve({".", dns::RrType::DNSKEY}, deadline, cancel);
-  if (root && root->dnssec == dns::DnssecState::secure) {
+  const std::string anchorZone = info.anchorZones.front();
+  const auto key = validating->resolve({anchorZone, dns::RrType::DNSKEY}, deadline, cancel);
+  if (key && key->dnssec == dns::DnssecState::secure) {
     setup.resolver.emplace(std::move(validating).value());
     return setup;
   }
-  if (!root && (root.error().code == Errc::dns_timeout || root.error().code == Errc::cancelled)) {
+  if (!key && (key.error().code == Errc::dns_timeout || key.error().code == Errc::cancelled)) {
     std::string servers;
-    for (const std::string& server : validating->info().servers) servers += (servers.empty() ? "" : ", ") + server;
-    setup.unreachable = root.error().code == Errc::cancelled
-                            ? root.error()
+    for (const std::string& server : info.servers) servers += (servers.empty() ? "" : ", ") + server;
+    setup.unreachable = key.error().code == Errc::cancelled
+                            ? key.error()
                             : Error{Errc::dns_timeout, "the DNS resolver (" + servers + ") did not answer in time"};
+    setup.resolver.emplace(std::move(validating).value());
+    return setup;
+  }
+  const bool bogus = key && key->dnssec == dns::DnssecState::bogus;
+  const std::string zoneName = anchorZone == "." ? "the root zone" : "the zone " + anchorZone;
+  if (!bogus && !info.systemTrustAnchor) {
+    // A chosen anchor whose zone does not answer validated: keep validating, answers will say.
     setup.resolver.emplace(std::move(validating).value());
     return setup;
   }
@@ -66,9 +83,10 @@ Result<ResolverSetup> setUpResolver(const CheckOptions& options, Deadline deadli
   if (!plain) return plain.error();
   setup.resolver.emplace(std::move(plain).value());
   setup.validating = false;
-  if (root && root->dnssec == dns::DnssecState::bogus) {
-    setup.note = "DNSSEC was not validated: the root zone's key failed validation through this resolver (" +
-                 root->whyBogus + "); something between you and the root may be tampering with DNS answers";
+  if (bogus) {
+    setup.untrusted = true;
+    setup.note = "DNSSEC was not validated: the key of " + zoneName + " failed validation through this resolver (" +
+                 key->whyBogus + "); something between you and the zone may be rewriting DNS answers";
   } else {
     setup.note =
         "DNSSEC was not validated: the resolver did not return a validated root zone key (it strips "
@@ -141,6 +159,50 @@ SideInputs sideInputs(const std::string& domain, const MxFacts& facts, const Che
   return inputs;
 }
 
+bool anyHostBogus(const MxFacts& facts) {
+  return std::any_of(facts.hosts.begin(), facts.hosts.end(), [](const auto& entry) { return entry.second.bogus; });
+}
+
+// A bogus answer may be forged: validating senders get SERVFAIL, the others see the data. The
+// data comes from an unvalidated lookup; the validated one keeps what failed and why.
+MxFacts withUnvalidatedData(MxFacts validated, MxFacts unvalidated) {
+  unvalidated.mxBogus = validated.mxBogus;
+  unvalidated.dnssec = std::move(validated.dnssec);
+  for (auto& [name, host] : unvalidated.hosts) {
+    const auto found = validated.hosts.find(name);
+    if (found != validated.hosts.end() && found->second.bogus) host.bogus = found->second.bogus;
+  }
+  return unvalidated;
+}
+
+// One dnssec.bogus finding per zone (docs/report.md): the first one found stands for the names
+// of the domain's own zone, and for each other parent of an MX host.
+void oneBogusFindingPerZone(const std::string& domain, std::vector<Finding>& findings) {
+  std::set<std::string> zones;
+  std::erase_if(findings, [&](const Finding& f) {
+    if (f.code != "dnssec.bogus") return false;
+    std::string zone = f.host.value_or(domain);
+    if (zone == domain || zone.ends_with("." + domain)) {
+      zone = domain;
+    } else if (const auto dot = zone.find('.'); dot != std::string::npos) {
+      zone = zone.substr(dot + 1);
+    }
+    return !zones.insert(zone).second;
+  });
+}
+
+SenderDnsFacts senderDnsFacts(const MxFacts& facts, bool validating) {
+  SenderDnsFacts dns;
+  dns.validated = validating;
+  dns.nxdomain = facts.nxdomain;
+  dns.noMail = facts.records.empty() && !facts.mxBogus && facts.recordsMalformed == 0 && !facts.lookupError;
+  dns.mxBogus = facts.mxBogus;
+  for (const auto& [name, host] : facts.hosts) {
+    if (host.bogus) dns.bogusHosts.emplace(name, *host.bogus);
+  }
+  return dns;
+}
+
 }  // namespace
 
 std::string_view mxhealthVersion() {
@@ -180,6 +242,19 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
     facts.lookupError = setup->unreachable;
   } else {
     facts = lookupMx(resolver, target.domain, deadline, cancel);
+  }
+  if (setup->validating && !facts.lookupError && (facts.mxBogus || anyHostBogus(facts))) {
+    if (auto plain = dns::Resolver::create(resolverConfig(options, false))) {
+      MxFacts unvalidated = lookupMx(*plain, target.domain, deadline, cancel);
+      if (!unvalidated.lookupError) facts = withUnvalidatedData(std::move(facts), std::move(unvalidated));
+    }
+  }
+  // Through a resolver that fails validation at the trust anchor itself, "does not exist" may be
+  // the rewriting's doing: no verdict about the domain.
+  if (setup->untrusted && !facts.lookupError && (facts.nxdomain || facts.records.empty())) {
+    facts.lookupError = Error{Errc::dns_untrusted,
+                              "your resolver's answers fail DNSSEC validation, so its answer that " + report.domain +
+                                  (facts.nxdomain ? " does not exist" : " has no mail servers") + " cannot be trusted"};
   }
   if (cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
   if (observer.onDns && !facts.lookupError) {
@@ -252,7 +327,7 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
     side->mtaSts = evaluateMtaSts(side->mtaStsFetch, certificateFacts(report.mxRecords));
   }
 
-  // 7. Judgement.
+  // 7. Findings: the facts judged one by one.
   report.findings = evaluateDns(report.domain, facts, options);
   if (probing) {
     auto smtpFindings = evaluateProbes(report.domain, probes);
@@ -260,15 +335,10 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   }
   if (side) {
     auto found = sideFindings(report.domain, report.mxRecords, *side);
-    // When the domain's own zone fails validation (dnssec.bogus for its MX), every record in it
-    // does: one error says so, not one more per policy record.
-    if (facts.mxBogus) {
-      std::erase_if(found, [&](const Finding& f) {
-        return f.code == "dnssec.bogus" && f.host && f.host->ends_with(report.domain);
-      });
-    }
     report.findings.insert(report.findings.end(), found.begin(), found.end());
   }
+  oneBogusFindingPerZone(report.domain, report.findings);
+  for (Finding& f : report.findings) f.dimension = dimensionOf(f.code);
   std::stable_sort(report.findings.begin(), report.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
   report.error = facts.lookupError ? facts.lookupError : allAddressLookupsFailed(facts);
@@ -288,10 +358,29 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   report.dnssec = std::move(facts.dnssec);
   if (tlsa) report.dnssec.insert(report.dnssec.end(), tlsa->dnssec.begin(), tlsa->dnssec.end());
   if (side) report.side = std::make_shared<const SideReport>(std::move(*side));
+
+  // 9. What each kind of sender does, the assessment it implies, and the verdict.
+  if (!report.error) {
+    const bool port25 = std::find(options.ports.begin(), options.ports.end(), 25) != options.ports.end();
+    report.senders =
+        evaluateSenders(report, senderDnsFacts(facts, setup->validating && report.resolver.dnssecValidation),
+                        {probing, port25, summary.port25Blocked});
+  }
+  AssessmentFacts assessmentFacts;
+  assessmentFacts.resolverUntrusted = setup->untrusted;
+  for (const auto& [host, list] : probes) {
+    for (const smtp::ProbeResult& probe : list) {
+      // Port 25 is where senders deliver; the submission ports say nothing about delivery.
+      assessmentFacts.probed =
+          assessmentFacts.probed || (probe.port == 25 && probe.status != smtp::ProbeStatus::skipped);
+    }
+  }
+  report.assessment = assess(report, assessmentFacts);
+  if (!report.error) alignSeverities(report.findings, *report.assessment);
   for (const Finding& f : report.findings) {
     if (f.severity != Severity::info) report.issues.push_back(f.message);
   }
-  report.verdict = verdictFor(report.findings, report.error.has_value());
+  report.verdict = verdictFor(*report.assessment, report.error.has_value());
   report.durationMs = millisecondsSince(started);
   return report;
 }

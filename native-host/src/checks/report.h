@@ -2,11 +2,13 @@
 // and the extension receives (docs/report.md; schema: docs/report.schema.json).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -19,13 +21,86 @@ struct SideReport;  // checks/side_checks.h: reverse DNS, blocklists, mail polic
 enum class Severity { info, warning, error };
 std::string_view severityName(Severity severity);
 
+// What a finding is about: one of the six dimensions of the assessment, or the network the check
+// ran from, or the check itself (docs/report.md, "assessment").
+enum class Dimension {
+  delivery,
+  encryption,
+  authentication,
+  sender_policies,
+  reputation,
+  dns_integrity,
+  network,
+};
+inline constexpr std::size_t kAssessedDimensions = 6;  // the first six: the assessment's
+std::string_view dimensionName(Dimension dimension);
+// The dimension a finding code belongs to, from its prefix (one table, in report.cpp).
+Dimension dimensionOf(std::string_view findingCode);
+
 struct Finding {
   std::string code;  // stable dotted id, e.g. "mx.cname"
   Severity severity = Severity::info;
   std::string message;  // one or two plain sentences
   std::optional<std::string> host;
   std::optional<std::string> ip;
-  std::optional<std::string> reference;  // e.g. "RFC 7505"
+  std::optional<std::string> reference;       // e.g. "RFC 7505"
+  Dimension dimension = Dimension::delivery;  // set from the code when the report is assembled
+};
+
+// ---- What each kind of sending server does with a message sent now (docs/report.md, "senders").
+
+enum class SenderKind { opportunistic, dnssec_validating, dane, mta_sts };
+inline constexpr std::size_t kSenderKinds = 4;
+std::string_view senderKindName(SenderKind kind);
+
+enum class DeliveryOutcome {
+  delivered_verified,     // authenticated TLS (DANE or MTA-STS)
+  delivered_encrypted,    // TLS without authentication
+  delivered_unencrypted,  // plaintext
+  deferred,               // the sender keeps the mail and retries; it may bounce after days
+  bounced,                // the sender returns the mail at once (Null MX, no MX host exists)
+  unknown,                // rate-limited, our network blocks port 25, not probed, could not check
+};
+std::string_view deliveryOutcomeName(DeliveryOutcome outcome);
+
+struct SenderOutcome {
+  DeliveryOutcome outcome = DeliveryOutcome::unknown;
+  std::optional<std::string> via;  // the MX host that takes the mail
+  std::string reason;              // one plain sentence
+  // The MX hosts this kind passed over, in preference order, each with why in a few words
+  // ("does not answer", "its certificate expired on 2026-11-24"). For headlines and severities.
+  std::vector<std::pair<std::string, std::string>> skipped;
+};
+
+struct Senders {
+  SenderOutcome opportunistic;
+  SenderOutcome dnssecValidating;
+  SenderOutcome dane;
+  SenderOutcome mtaSts;
+  [[nodiscard]] const SenderOutcome& of(SenderKind kind) const;
+};
+
+// ---- The assessment by dimension (docs/report.md, "assessment").
+
+enum class DimensionStatus { ok, warning, error, unknown, not_applicable };
+std::string_view dimensionStatusName(DimensionStatus status);
+
+struct DimensionAssessment {
+  DimensionStatus status = DimensionStatus::unknown;
+  std::string summary;  // one plain sentence
+};
+
+struct Headline {
+  std::string kind;  // stable id, e.g. "delivery_degraded" (docs/report.md lists them)
+  Dimension dimension = Dimension::delivery;
+  std::string text;
+};
+
+struct Assessment {
+  Headline headline;
+  std::array<DimensionAssessment, kAssessedDimensions> dimensions;  // indexed by Dimension
+  [[nodiscard]] const DimensionAssessment& of(Dimension d) const { return dimensions.at(static_cast<std::size_t>(d)); }
+  DimensionAssessment& of(Dimension d) { return dimensions.at(static_cast<std::size_t>(d)); }
 };
 
 struct AddressReport {
@@ -105,10 +180,11 @@ struct Report {
   // The side checks; null when they did not run (the check could not be done). Shared and
   // immutable, so copies of a report (cache, progress) stay cheap.
   std::shared_ptr<const SideReport> side;
+  std::optional<Senders> senders;        // null when the check could not be done
+  std::optional<Assessment> assessment;  // always set by runCheck
 };
 
-// The verdict that findings and an error imply: any error finding is broken, any warning needs
-// attention; a check that could not ask its questions could not check.
-Verdict verdictFor(const std::vector<Finding>& findings, bool couldNotCheck);
+// The verdict that the assessment implies (the rule is in docs/report.md, "verdict").
+Verdict verdictFor(const Assessment& assessment, bool couldNotCheck);
 
 }  // namespace mxh::checks

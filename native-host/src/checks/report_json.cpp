@@ -13,9 +13,38 @@ Json orNull(const std::optional<T>& value) {
 }
 
 Json findingToJson(const Finding& f) {
-  return Json{{"code", f.code},       {"severity", severityName(f.severity)},
-              {"message", f.message}, {"host", orNull(f.host)},
-              {"ip", orNull(f.ip)},   {"reference", orNull(f.reference)}};
+  return Json{{"code", f.code},
+              {"severity", severityName(f.severity)},
+              {"message", f.message},
+              {"host", orNull(f.host)},
+              {"ip", orNull(f.ip)},
+              {"reference", orNull(f.reference)},
+              {"dimension", dimensionName(f.dimension)}};
+}
+
+Json sendersToJson(const std::optional<Senders>& senders) {
+  if (!senders) return nullptr;
+  Json out = Json::object();
+  for (const SenderKind kind :
+       {SenderKind::opportunistic, SenderKind::dnssec_validating, SenderKind::dane, SenderKind::mta_sts}) {
+    const SenderOutcome& s = senders->of(kind);
+    out[std::string(senderKindName(kind))] =
+        Json{{"outcome", deliveryOutcomeName(s.outcome)}, {"via", orNull(s.via)}, {"reason", s.reason}};
+  }
+  return out;
+}
+
+Json assessmentToJson(const std::optional<Assessment>& assessment) {
+  if (!assessment) return nullptr;
+  Json dimensions = Json::object();
+  for (std::size_t i = 0; i < kAssessedDimensions; ++i) {
+    const DimensionAssessment& d = assessment->dimensions.at(i);
+    dimensions[std::string(dimensionName(static_cast<Dimension>(i)))] =
+        Json{{"status", dimensionStatusName(d.status)}, {"summary", d.summary}};
+  }
+  const Headline& h = assessment->headline;
+  return Json{{"headline", Json{{"kind", h.kind}, {"dimension", dimensionName(h.dimension)}, {"text", h.text}}},
+              {"dimensions", std::move(dimensions)}};
 }
 
 template <typename T>
@@ -164,6 +193,8 @@ Json reportToJson(const Report& report) {
       {"checked_at", report.checkedAt},
       {"duration_ms", report.durationMs},
       {"verdict", verdictName(report.verdict)},
+      {"assessment", assessmentToJson(report.assessment)},
+      {"senders", sendersToJson(report.senders)},
       {"error", std::move(error)},
       {"mx_records", std::move(records)},
       {"count", report.count},

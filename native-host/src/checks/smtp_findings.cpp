@@ -152,7 +152,8 @@ void tlsFindings(const std::string& host, const ProbeResult& probe, FindingSet& 
   if (cert.daysLeft < 0) {
     add("tls.cert_expired", Severity::error,
         "The certificate of MX host " + host + " expired on " + cert.notAfter.substr(0, 10) +
-            "; senders that verify certificates (MTA-STS, DANE) will not deliver.",
+            ": senders that check certificates (MTA-STS in enforce mode, DANE-TA) refuse it; opportunistic senders "
+            "and DANE-EE do not check dates.",
         "RFC 5280 §4.1.2.5");
   } else if (cert.daysLeft <= kExpiringDays) {
     add("tls.cert_expiring", cert.daysLeft <= kExpiringSoonDays ? Severity::warning : Severity::info,
@@ -164,12 +165,14 @@ void tlsFindings(const std::string& host, const ProbeResult& probe, FindingSet& 
   if (!info.chainVerified && cert.daysLeft >= 0) {
     add("tls.untrusted", Severity::warning,
         "The certificate of MX host " + host + " is not trusted (" + info.verifyError.value_or("unknown") +
-            "); opportunistic senders deliver anyway, but MTA-STS senders will not.",
+            "): senders that check certificates (MTA-STS in enforce mode) refuse it; opportunistic senders do not "
+            "check.",
         "RFC 8461 §4.2");
   }
   if (!info.hostnameMatch) {
     add("tls.name_mismatch", Severity::warning,
-        "The certificate of MX host " + host + " is not valid for that name (it is for " + cert.subject + ").",
+        "The certificate of MX host " + host + " is not valid for that name (it is for " + cert.subject +
+            "): senders that check names (MTA-STS in enforce mode, DANE-TA) refuse it.",
         "RFC 6125");
   }
 }

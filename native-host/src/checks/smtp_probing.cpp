@@ -115,7 +115,8 @@ ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, con
         skipped.kind = smtp::probeKindForPort(port);
         skipped.status = smtp::ProbeStatus::skipped;
         if (!options.allowPrivate && !dns::classifyAddress(address).isPublic) {
-          skipped.error = "not contacted: a non-public address (use --allow-private to probe it)";
+          skipped.error =
+              "not contacted: a non-public address (allowed only when the check allows non-public addresses)";
         }
         list.push_back(std::move(skipped));
       }

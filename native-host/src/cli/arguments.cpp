@@ -20,6 +20,7 @@ const std::string_view kUsage =
     "\n"
     "Options:\n"
     "  --json                 print the full report as JSON (docs/report.md)\n"
+    "  --verbose, -v          also print the notes (info findings) and every probe detail\n"
     "  --compare              record the check in the history and show what changed since\n"
     "                         the previous check of the domain\n"
     "  --no-smtp              DNS checks only: do not talk to the mail servers\n"
@@ -178,6 +179,9 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
     if (arg == "--json") {
       if (auto ok = flag(arg); !ok) return ok.error();
       command.json = true;
+    } else if (arg == "--verbose" || arg == "-v") {
+      if (auto ok = flag(arg); !ok) return ok.error();
+      command.verbose = true;
     } else if (arg == "--compare") {
       if (auto ok = flag(arg); !ok) return ok.error();
       command.compare = true;

@@ -18,6 +18,7 @@ struct Command {
   std::string target;
   bool json = false;
   bool compare = false;  // --compare: record in the history and show what changed
+  bool verbose = false;  // --verbose: the text report also shows the notes
   checks::CheckOptions options;
   std::optional<std::string> blocklistConfig;  // --blocklist-config: read when the check starts
 };

@@ -69,7 +69,7 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
   if (command->json) {
     out << checks::reportToJsonText(*report, 2) << "\n";
   } else {
-    out << formatTextReport(*report);
+    out << formatTextReport(*report, {command->verbose});
     if (command->compare) out << formatChanges(*report);
   }
   if (report->error) err << "mxhealth: could not check " << report->domain << ": " << report->error->message << "\n";

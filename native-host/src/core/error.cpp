@@ -24,6 +24,7 @@ std::string_view errcName(Errc code) {
     case Errc::dns_rcode: return "dns.error";
     case Errc::dns_resolver: return "dns.resolver";
     case Errc::dns_config: return "dns.config";
+    case Errc::dns_untrusted: return "dns.untrusted";
     case Errc::net_refused: return "net.refused";
     case Errc::net_timeout: return "net.timeout";
     case Errc::net_unreachable: return "net.unreachable";

@@ -31,6 +31,7 @@ enum class Errc {
   dns_rcode,
   dns_resolver,
   dns_config,
+  dns_untrusted,  // the resolver's answers fail DNSSEC validation at the trust anchor itself
   // Network: a connection could not be made or broke.
   net_refused,
   net_timeout,

@@ -21,6 +21,8 @@ inline constexpr std::size_t kMaxMxRecords = 32;
 inline constexpr std::size_t kMaxAddressesPerFamily = 16;
 // The longest text we keep from a DNS error reason (why_bogus) or similar server text.
 inline constexpr std::size_t kMaxReasonLength = 512;
+// Items named in one finding's message ("… and 3 more" for the rest).
+inline constexpr std::size_t kMaxListedInMessage = 4;
 
 // The whole check (--timeout): default and hard cap.
 inline constexpr std::chrono::milliseconds kDefaultCheckTimeout = 30s;

@@ -311,6 +311,7 @@ Result<Resolver> Resolver::create(const ResolverConfig& config) {
       }
       impl->info.dnssecValidation = true;
       impl->anchors = anchorZones(*impl->info.trustAnchor);
+      impl->info.anchorZones = impl->anchors;
     }
   }
 

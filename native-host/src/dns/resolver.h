@@ -79,6 +79,7 @@ struct ResolverInfo {
   bool dnssecValidation = false;
   std::optional<std::string> trustAnchor;  // the file in use
   bool systemTrustAnchor = false;          // the anchor is the system's root key (not chosen)
+  std::vector<std::string> anchorZones;    // the zones the anchor is for ("." for the root key)
 };
 
 class Resolver {
