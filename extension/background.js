@@ -16,10 +16,11 @@
 //   {req, type: "history", domain}             {req, type: "history", ok, domain, entries}
 //   {req, type: "clear_history", domain?}      {req, type: "clear_history", ok, removed}
 //   {req, type: "active_tab"}                  {req, type: "active_tab", ok, url, tab_id}
+//   {req, type: "validate_options", settings}  {req, type: "validate_options", ok, supported, valid, problems}
 // Any request can also end in "error" or "host_problem" instead.
 import { api } from './api.js';
 import { NativeHost, HostProblem, RequestFailed, TIMEOUTS } from './native.js';
-import { loadSettings, checkOptions } from './settings.js';
+import { loadSettings, checkOptions, normalizeSettings } from './settings.js';
 import { setupMenus, targetFromContextClick } from './menus.js';
 import { reportMatchesTab, showVerdictBadge } from './badge.js';
 
@@ -45,7 +46,9 @@ function failure(error) {
     return { type: 'host_problem', ok: false, problem: error.problem, message: error.message, details: error.details };
   }
   if (error instanceof RequestFailed) {
-    return { type: 'error', ok: false, error: { code: error.code, message: error.message } };
+    const answer = { type: 'error', ok: false, error: { code: error.code, message: error.message } };
+    if (error.option) answer.error.option = error.option;
+    return answer;
   }
   console.error('mxhealth:', error);
   return { type: 'error', ok: false, error: { code: 'internal', message: String(error?.message ?? error) } };
@@ -77,6 +80,20 @@ async function answer(message, session) {
       const params = message.domain ? { domain: stringParam(message.domain, 'domain') } : {};
       const a = await host.request('clear_history', params, TIMEOUTS.clear_history);
       return { type: 'clear_history', ok: true, removed: a.removed ?? 0 };
+    }
+    case 'validate_options': {
+      // Whether the host can use these settings' files and resolvers, before they are saved.
+      // A host without the request: supported false, and the page saves as before.
+      const h = await host.hello();
+      if (!(h.capabilities?.messages ?? []).includes('validate_options')) {
+        return { type: 'validate_options', ok: true, supported: false, valid: true, problems: [] };
+      }
+      const options = checkOptions(normalizeSettings(message.settings), h.capabilities);
+      const a = await host.request('validate_options', { options }, TIMEOUTS.validate_options);
+      const problems = (Array.isArray(a.problems) ? a.problems : [])
+        .filter((p) => p && typeof p === 'object')
+        .map((p) => ({ option: String(p.option ?? ''), message: String(p.message ?? '') }));
+      return { type: 'validate_options', ok: true, supported: true, valid: a.valid === true && problems.length === 0, problems };
     }
     case 'active_tab': {
       // activeTab grants the URL of the tab whose toolbar button opened the popup.

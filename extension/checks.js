@@ -5,7 +5,7 @@
 //
 // A result that could not be had ("unknown": a timeout, a list that refused to answer) is
 // shown grey with a question mark and the reason. It is never shown as good.
-import { clear, el, plural, rfcReferences, sentence } from './util.js';
+import { clear, el, hostText, plural, rfcReferences, sentence, shortenDnsNames } from './util.js';
 
 // Tones as for the probes (ok | warn | bad | neutral), plus unknown: neutral with a "?".
 const GLYPH = Object.freeze({ ok: '✓', warn: '!', bad: '✕', neutral: '–', unknown: '?' });
@@ -13,7 +13,7 @@ const GLYPH = Object.freeze({ ok: '✓', warn: '!', bad: '✕', neutral: '–', 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const text = (v) => (v === null || v === undefined ? '' : String(v));
 const list = (v) => (Array.isArray(v) ? v : []);
-const withReason = (words, reason) => (text(reason) ? `${words}: ${text(reason).replace(/\.$/, '')}` : words);
+const withReason = (words, reason) => (text(reason) ? `${words}: ${hostText(reason, { compact: compact() }).replace(/\.$/, '')}` : words);
 
 function compact() {
   return document.body.classList.contains('popup');
@@ -55,7 +55,7 @@ function renderPtr(ptr) {
   const names = list(ptr.names).map(text);
   const line = checkLine('p', 'ptr', text(ptr.status), w.tone,
     el('span', { class: 'check-label', text: 'PTR' }), ' ',
-    w.name ? el('span', { class: 'ptr-name', text: w.name }) : null,
+    w.name ? el('span', { class: 'ptr-name', title: w.name, text: compact() ? shortenDnsNames(w.name) : w.name }) : null,
     w.name && names.length > 1 ? el('span', { class: 'check-more', title: names.join(', '), text: ` +${names.length - 1}` }) : null,
     w.name ? ' — ' : null,
     el('span', { class: 'check-words', text: w.words }));
@@ -306,6 +306,9 @@ function days(seconds) {
   return Number.isInteger(d) ? plural(d, 'day') : plural(seconds, 'second');
 }
 
+// A policy senders cannot get or use (RFC 8461 §5): they deliver as without one.
+const LOST = ' Senders without a cached policy deliver as if there were none: the protection is lost, not the mail.';
+
 function mtaStsRow(sts) {
   const row = { policy: 'mta_sts', name: 'MTA-STS', title: 'Whether senders must use TLS with a valid certificate', rfc: 'RFC 8461', facts: [] };
   const txt = isObject(sts.txt) ? sts.txt : null;
@@ -317,7 +320,7 @@ function mtaStsRow(sts) {
   if (list(policy?.mx).length) row.facts.push(['MX patterns', list(policy.mx).map(text)]);
   if (typeof policy?.max_age === 'number') row.facts.push(['Cached by senders for', days(policy.max_age)]);
   if (coverage.length) {
-    row.facts.push(['MX hosts', coverage.map((c) => `${c.covered ? '✓' : '✕'} ${text(c.host)}${c.pattern ? ` (${text(c.pattern)})` : c.covered ? '' : ': matches no pattern'}${c.certificate_ok === false ? ', certificate not valid for its name' : ''}`)]);
+    row.facts.push(['MX hosts', coverage.map((c) => `${c.covered ? '✓' : '✕'} ${text(c.host)}${c.pattern ? ` (${text(c.pattern)})` : c.covered ? '' : ': matches no pattern'}${c.certificate_ok === false ? ', its certificate does not pass the check (expired, untrusted or for another name)' : ''}`)]);
   }
   if (policy?.text) row.policyText = text(policy.text);
   const mode = policy?.mode;
@@ -334,16 +337,16 @@ function mtaStsRow(sts) {
       }
       const words = `Enforce: senders must use TLS with a valid certificate. ${covered}`;
       if (badCerts.length) {
-        return { ...row, tone: 'bad', words: `${words} But the certificate of ${badCerts.join(', ')} is not valid for its name, so those senders will not deliver there.` };
+        return { ...row, tone: 'bad', words: `${words} But the certificate of ${badCerts.join(', ')} is not valid (expired, untrusted or for another name), so those senders will not deliver there.` };
       }
       return { ...row, tone: 'ok', words };
     }
     case 'none': return { ...row, tone: 'neutral', words: 'Not published: senders use TLS when it is offered, but do not insist on it.' };
-    case 'txt_only': return { ...row, tone: 'bad', words: sentence(withReason('the _mta-sts TXT record announces a policy, but it could not be fetched', reason)) };
+    case 'txt_only': return { ...row, tone: 'warn', words: sentence(withReason('the _mta-sts TXT record announces a policy, but it could not be fetched', reason)) + LOST };
     case 'policy_only': return { ...row, tone: 'warn', words: 'A policy is served, but the _mta-sts TXT record is missing, so senders never fetch it.' };
-    case 'unreachable': return { ...row, tone: 'bad', words: sentence(withReason('the policy host could not be reached', reason)) };
-    case 'bad_certificate': return { ...row, tone: 'bad', words: sentence(withReason('the policy host\'s certificate is not valid, so senders cannot fetch the policy', reason)) };
-    case 'invalid': return { ...row, tone: 'bad', words: sentence(withReason('the policy is invalid', reason)) };
+    case 'unreachable': return { ...row, tone: 'warn', words: sentence(withReason('the policy host could not be reached', reason)) + LOST };
+    case 'bad_certificate': return { ...row, tone: 'warn', words: sentence(withReason('the policy host\'s certificate is not valid, so senders cannot fetch the policy', reason)) + LOST };
+    case 'invalid': return { ...row, tone: 'warn', words: sentence(withReason('the policy is invalid', reason)) + LOST };
     case 'mx_not_covered': {
       const who = uncovered.length ? `${uncovered.join(', ')} ${uncovered.length === 1 ? 'matches' : 'match'} no mx line of the policy` : 'not every MX matches the policy';
       return mode === 'enforce'

@@ -2,10 +2,12 @@
 // Cancel, the verdict banner, the status line, the MX list that fills in while the check
 // runs, the findings, the helper problems and the copy buttons. The pages add their own
 // parts through the callbacks.
+import { api } from './api.js';
 import {
-  MxListView, clear, formatAge, formatDuration, hideHostProblem, plural, renderFindings, renderHostProblem,
-  renderVerdict, sentence, verdictSummary, displayDomain, el,
+  MxListView, clear, dimensionFindings, formatAge, formatDuration, hideHostProblem, hostText, plural, renderFindings,
+  renderHostProblem, renderVerdict, sentence, verdictSummary, displayDomain, el,
 } from './render.js';
+import { hasAssessment, renderDimensions, renderSenders } from './assessment.js';
 import { hidePolicies, renderPolicies } from './checks.js';
 import { reportSummary } from './summary.js';
 
@@ -18,10 +20,53 @@ const PROBLEM_STATUS = Object.freeze({
   crashed: 'The mxhealth helper stopped unexpectedly.',
 });
 
+// The options a check can fail on, by the names of the check request (docs/protocol.md), in
+// the words of the options page.
+const OPTION_LABELS = Object.freeze({
+  ca_file: 'Extra trusted CA certificates',
+  trust_anchor: 'DNSSEC trust anchor file',
+  resolver: 'DNS resolver',
+  ehlo: 'EHLO name',
+  ports: 'Ports to probe',
+  blocklists: 'Blocklists',
+  dqs_key: 'Spamhaus DQS key',
+  allow_private: 'Also probe private and other non-public addresses',
+  timeout: 'Timeouts: whole check',
+  connect_timeout: 'Timeouts: TCP connection',
+  greeting_timeout: 'Timeouts: server greeting',
+  reply_timeout: 'Timeouts: each reply',
+  tls_timeout: 'Timeouts: TLS handshake',
+});
+
+// The option that made a check fail: the host names it (`option`); a host that does not is
+// understood from the error code.
+export function failedOption(error) {
+  if (!error) return null;
+  if (typeof error.option === 'string' && error.option) return error.option;
+  if (error.code === 'tls.config') return 'ca_file';
+  if (error.code === 'dns.config') return /trust.?anchor/i.test(String(error.message)) ? 'trust_anchor' : 'resolver';
+  return null;
+}
+
+// "The option “Extra trusted CA certificates” cannot be used: …" and a link to the options.
+function optionProblem(option, message) {
+  const label = OPTION_LABELS[option] ?? option.replace(/_/g, ' ');
+  // "The CA file … does not exist" continues the sentence: "cannot be used: the CA file …".
+  const reason = hostText(message).trim().replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+  const link = el('a', { class: 'options-link', href: api.runtime.getURL('options.html'), target: '_blank', text: 'Change it in Options' });
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    api.runtime.openOptionsPage();
+  });
+  return {
+    summary: `The option “${label}” cannot be used${reason ? `: ${reason}` : ''}.`,
+    extra: link,
+  };
+}
+
 export class CheckView {
-  constructor(client, { alwaysCheckAgain = false, onStart = () => {}, onReport = () => {}, onEnd = () => {} } = {}) {
+  constructor(client, { onStart = () => {}, onReport = () => {}, onEnd = () => {} } = {}) {
     this.client = client;
-    this.alwaysCheckAgain = alwaysCheckAgain;
     this.hooks = { onStart, onReport, onEnd };
     this.report = null;
     this.cachedResult = false;
@@ -35,6 +80,11 @@ export class CheckView {
     this.againButton = $('check-again');
     this.hint = $('hint');
     this.verdict = $('verdict');
+    this.dimensions = $('dimensions');
+    this.openReport = $('open-report'); // the popup's way to the full report
+    this.senders = $('senders');
+    this.sendersCard = this.senders?.closest('section') ?? null;
+    this.finished = false; // a check ended (with a result or an error) and nothing runs
     this.status = $('status');
     this.warnings = $('warnings');
     this.problem = $('host-problem');
@@ -80,8 +130,10 @@ export class CheckView {
   idle(hintText) {
     this.run += 1;
     this.#setRunning(false);
+    this.finished = false;
     this.verdict.hidden = true;
     delete this.verdict.dataset.verdict;
+    this.#hideStory();
     this.results.hidden = true;
     this.actions.hidden = true; // nothing to copy or open yet
     this.hint.textContent = hintText;
@@ -95,6 +147,7 @@ export class CheckView {
     this.target = target;
     this.report = null;
     this.cachedResult = false;
+    this.finished = false;
     this.input.value = target;
     this.hint.hidden = true;
     hideHostProblem(this.problem);
@@ -103,6 +156,7 @@ export class CheckView {
     this.findingsCard.hidden = true;
     hidePolicies(this.policies);
     clear(this.warnings);
+    this.#hideStory();
     this.results.hidden = true;
     this.actions.hidden = false;
     this.#setRunning(true);
@@ -122,6 +176,7 @@ export class CheckView {
       this.showError(error, () => this.check(target, { fresh }));
     } finally {
       if (run === this.run) {
+        this.finished = true;
         this.#setRunning(false);
         this.hooks.onEnd();
       }
@@ -134,7 +189,8 @@ export class CheckView {
     this.client.cancel().catch(() => {});
   }
 
-  // A failure from the client: the helper cannot be used, or it refused the request.
+  // A failure from the client: the helper cannot be used, or it refused the request. The
+  // reason is said once, under the verdict; the status line does not repeat it.
   showError(error, retry) {
     this.#setRunning(false);
     this.mx.stop();
@@ -145,12 +201,27 @@ export class CheckView {
         ? `The mxhealth helper didn't answer in ${error.details?.seconds ?? '?'} s.`
         : PROBLEM_STATUS[error.problem] ?? PROBLEM_STATUS.crashed;
       renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: status });
-      this.setStatus(status);
+      this.setStatus('');
       return;
     }
-    const message = sentence(error.message);
-    renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: message });
-    this.setStatus(message);
+    const option = failedOption(error);
+    if (option) {
+      const p = optionProblem(option, error.message);
+      renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: p.summary, extra: p.extra });
+      this.verdict.dataset.option = option;
+    } else {
+      renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: sentence(hostText(error.message)) });
+    }
+    this.setStatus('Not checked.');
+  }
+
+  #hideStory() {
+    delete this.verdict.dataset.option;
+    if (this.dimensions) {
+      clear(this.dimensions);
+      this.dimensions.hidden = true;
+    }
+    if (this.sendersCard) this.sendersCard.hidden = true;
   }
 
   #setRunning(running) {
@@ -160,7 +231,19 @@ export class CheckView {
     const hasReport = Boolean(this.report);
     this.copySummary.disabled = !hasReport;
     this.copyJson.disabled = !hasReport;
-    if (this.againButton) this.againButton.hidden = running || !hasReport || !(this.alwaysCheckAgain || this.cachedResult);
+    // Nothing to copy after a check that gave no report.
+    const nothing = !running && this.finished && !hasReport;
+    this.copySummary.hidden = nothing;
+    this.copyJson.hidden = nothing;
+    // "Check again" after every check that ended: with a result, could not be done, or failed
+    // (the helper's own problems have their "Try again" instead).
+    if (this.againButton) {
+      this.againButton.hidden = running || !this.target || !this.finished || !this.problem.hidden;
+    }
+    if (this.openReport) {
+      this.openReport.hidden = !hasReport;
+      this.openReport.disabled = running || !hasReport;
+    }
   }
 
   #progress(p) {
@@ -197,18 +280,28 @@ export class CheckView {
     this.cachedResult = answer.cached === true;
     hideHostProblem(this.problem);
     this.results.hidden = false;
+    const compact = document.body.classList.contains('popup');
+    const option = report.error ? failedOption(report.error) : null;
+    const problem = option && report.error?.option ? optionProblem(option, report.error.message) : null;
     renderVerdict(this.verdict, {
       verdict: report.verdict,
       domain: report.domain_unicode || report.domain,
       summary: verdictSummary(report),
+      kind: hasAssessment(report) ? report.assessment.headline.kind : null,
+      extra: problem?.extra ?? null,
     });
+    if (option && problem) this.verdict.dataset.option = option;
+    if (this.dimensions) {
+      renderDimensions(this.dimensions, report, { compact, findingsFor: (key) => dimensionFindings(report, key) });
+    }
+    if (this.sendersCard) this.sendersCard.hidden = !renderSenders(this.senders, report);
     this.mx.showReport(report);
-    renderFindings(this.findings, report.findings);
+    renderFindings(this.findings, report.findings, report);
     this.findingsCard.hidden = false;
     renderPolicies(this.policies, report); // stays hidden for a host that does not check them
-    for (const w of answer.warnings ?? []) this.warnings.append(el('li', { text: sentence(w) }));
+    for (const w of answer.warnings ?? []) this.warnings.append(el('li', { text: sentence(hostText(w)) }));
     this.setStatus(answer.cached
-      ? `Result from ${formatAge(answer.cached_age_ms ?? 0)} ago (cached). Check again for a fresh one.`
+      ? `Result from ${formatAge(answer.cached_age_ms ?? 0)} ago (cached).`
       : `Checked in ${formatDuration(report.duration_ms)}.`);
     this.hooks.onReport(report, answer);
   }

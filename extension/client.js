@@ -13,6 +13,7 @@ export class CheckError extends Error {
     this.kind = answer.type === 'host_problem' ? 'host_problem' : 'error';
     this.problem = answer.problem ?? null;
     this.code = answer.error?.code ?? null;
+    this.option = answer.error?.option ?? null;
     this.details = answer.details ?? {};
   }
 }
@@ -82,4 +83,5 @@ export class BackgroundClient {
   history(domain) { return this.#request({ type: 'history', domain }); }
   clearHistory(domain = '') { return this.#request(domain ? { type: 'clear_history', domain } : { type: 'clear_history' }); }
   activeTab() { return this.#request({ type: 'active_tab' }); }
+  validateOptions(settings) { return this.#request({ type: 'validate_options', settings }); }
 }

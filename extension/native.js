@@ -19,6 +19,7 @@ export const TIMEOUTS = Object.freeze({
   cancel: 5000,
   history: 10000,
   clear_history: 10000,
+  validate_options: 10000,
   checkGrace: 15000,
 });
 
@@ -32,12 +33,14 @@ export class HostProblem extends Error {
   }
 }
 
-// The host answered a request with an `error` message (e.g. input.empty_label).
+// The host answered a request with an `error` message (e.g. input.empty_label). `option`: the
+// check option that caused it ("ca_file", "trust_anchor", "resolver", ...), when the host says.
 export class RequestFailed extends Error {
-  constructor(code, message) {
+  constructor(code, message, option = null) {
     super(message);
     this.name = 'RequestFailed';
     this.code = code;
+    this.option = typeof option === 'string' && option ? option : null;
   }
 }
 
@@ -206,7 +209,8 @@ export class NativeHost {
         return;
       case 'error':
         this.#finish(message.id, entry);
-        entry.reject(new RequestFailed(String(message.error?.code ?? 'internal'), String(message.error?.message ?? 'unknown error')));
+        entry.reject(new RequestFailed(String(message.error?.code ?? 'internal'), String(message.error?.message ?? 'unknown error'),
+          message.error?.option));
         return;
       default:
         this.#finish(message.id, entry);

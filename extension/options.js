@@ -1,7 +1,7 @@
 // The options page: edits the settings (settings.js) with validation next to each field,
 // shows whether the helper program is usable, and clears the history.
 import { BackgroundClient } from './client.js';
-import { clear, el, renderHostProblem, sentence, plural } from './render.js';
+import { clear, el, hostText, renderHostProblem, sentence, plural } from './render.js';
 import {
   DEFAULTS, DEFAULT_BLOCKLISTS, TIMEOUT_LIMITS, loadSettings, normalizeSettings, saveSettings,
   splitResolvers, validateSettings,
@@ -122,17 +122,55 @@ function syncResolverField() {
 
 // ---- Actions --------------------------------------------------------------------------------
 
+// Asks the helper whether it can use the files and resolvers of these settings. Returns
+// {field: message} (empty when it can, or when the helper cannot tell: an older helper
+// without the request, or none at all, and then the settings are saved as they are).
+async function helperProblems(settings) {
+  let answer;
+  try {
+    answer = await client.validateOptions(settings);
+  } catch {
+    return {};
+  }
+  if (!answer.supported || answer.valid) return {};
+  const errors = {};
+  for (const p of answer.problems) {
+    const key = Object.hasOwn(ERROR_FIELDS, p.option) ? p.option : '_other';
+    const message = sentence(hostText(p.message)) || 'The helper cannot use this.';
+    errors[key] = errors[key] ? `${errors[key]} ${message}` : message;
+  }
+  if (!Object.keys(errors).length) errors._other = 'The helper cannot use these options.';
+  return errors;
+}
+
+function refuse(errors) {
+  const first = showErrors(errors);
+  const fields = Object.keys(errors).filter((k) => k !== '_other').length;
+  $('save-status').dataset.level = 'bad';
+  $('save-status').textContent = fields
+    ? `Not saved: ${plural(fields, 'field needs', 'fields need')} fixing.${errors._other ? ` ${errors._other}` : ''}`
+    : `Not saved: ${errors._other}`;
+  first?.focus();
+}
+
 $('options-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const { settings, errors } = read();
-  const first = showErrors(errors);
-  if (first) {
-    $('save-status').dataset.level = 'bad';
-    $('save-status').textContent = `Not saved: ${plural(Object.keys(errors).length, 'field needs', 'fields need')} fixing.`;
-    first.focus();
+  if (Object.keys(errors).length) {
+    refuse(errors);
     return;
   }
+  const save = $('save');
+  save.disabled = true;
+  $('save-status').dataset.level = '';
+  $('save-status').textContent = 'Asking the helper whether it can use these settings…';
   try {
+    const problems = await helperProblems(settings);
+    if (Object.keys(problems).length) {
+      refuse(problems);
+      return;
+    }
+    showErrors({});
     await saveSettings(settings);
     fill(normalizeSettings(settings));
     $('save-status').dataset.level = 'ok';
@@ -140,6 +178,8 @@ $('options-form').addEventListener('submit', async (event) => {
   } catch (e) {
     $('save-status').dataset.level = 'bad';
     $('save-status').textContent = `Could not save: ${e?.message ?? e}`;
+  } finally {
+    save.disabled = false;
   }
 });
 

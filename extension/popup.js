@@ -6,12 +6,9 @@ import { CheckView } from './checkview.js';
 import { hostFromUrl } from './menus.js';
 
 const client = new BackgroundClient();
-const openReport = document.getElementById('open-report');
-const view = new CheckView(client, {
-  onStart: () => { openReport.disabled = false; },
-});
+const view = new CheckView(client);
 
-openReport.addEventListener('click', () => {
+document.getElementById('open-report').addEventListener('click', () => {
   const target = view.report?.domain_unicode || view.target;
   if (!target) return;
   api.tabs.create({ url: api.runtime.getURL(`report.html?target=${encodeURIComponent(target)}`) });

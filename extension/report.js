@@ -4,7 +4,7 @@
 import { api } from './api.js';
 import { BackgroundClient } from './client.js';
 import { CheckView } from './checkview.js';
-import { VERDICTS, clear, el, formatDate, formatDuration, renderChanges, renderHistory, sentence } from './render.js';
+import { VERDICTS, clear, el, formatDate, formatDuration, hostText, renderChanges, renderHistory, sentence } from './render.js';
 import { loadSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -20,14 +20,22 @@ const DNSSEC_WORDS = Object.freeze({
 function showDns(report) {
   const r = report.resolver ?? {};
   const servers = r.mode === 'system' ? `the system's resolvers (${(r.servers ?? []).join(', ')})` : (r.servers ?? []).join(', ');
-  $('resolver-info').textContent = `Asked ${servers || 'the resolver'}; DNSSEC ${r.dnssec_validation ? 'validated by mxhealth' : 'not validated'}.${r.note ? ` ${sentence(r.note)}` : ''}`;
+  // The DNSSEC state once: the resolver's note, when there is one, says it with the reason.
+  const note = r.note ? sentence(hostText(r.note)) : '';
+  const dnssec = r.dnssec_validation
+    ? `DNSSEC validated by mxhealth.${note ? ` ${note}` : ''}`
+    : note && /DNSSEC/i.test(note) ? note : `DNSSEC not validated.${note ? ` ${note}` : ''}`;
+  $('resolver-info').textContent = `Asked ${servers || 'the resolver'}. ${dnssec}`;
   const body = clear($('dnssec'));
   for (const d of report.dnssec ?? []) {
+    const why = d.why ? sentence(hostText(d.why)) : '';
+    // "Not validated" and a reason that says "… was not validated: …" are said once.
+    const repeats = d.status === 'unvalidated' && /not validated/i.test(why);
     body.append(el('tr', { 'data-status': d.status },
       el('td', { class: 'mono', text: d.name }),
       el('td', { class: 'mono', text: d.type }),
-      el('td', {}, el('span', { class: 'dnssec-status', 'data-status': d.status, text: DNSSEC_WORDS[d.status] ?? d.status }),
-        d.why ? el('span', { class: 'dnssec-why', text: ` ${sentence(d.why)}` }) : null)));
+      el('td', {}, el('span', { class: 'dnssec-status', 'data-status': d.status, text: repeats ? why : DNSSEC_WORDS[d.status] ?? d.status }),
+        why && !repeats ? el('span', { class: 'dnssec-why', text: ` ${why}` }) : null)));
   }
   $('dns-section').hidden = !(report.dnssec ?? []).length;
 }
@@ -50,7 +58,6 @@ async function showHistory(domain, name) {
 }
 
 const view = new CheckView(client, {
-  alwaysCheckAgain: true,
   onStart: (target) => {
     document.title = `mxhealth: ${target}`;
     $('report-meta').textContent = '';

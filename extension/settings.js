@@ -56,7 +56,9 @@ export function normalizeSettings(raw) {
   const s = { ...DEFAULTS, blocklists: [...DEFAULTS.blocklists], ports: [...DEFAULTS.ports] };
   if (!raw || typeof raw !== 'object') return s;
   if (Array.isArray(raw.ports)) {
-    const ports = [...new Set(raw.ports.map(Number).filter(isPort))];
+    // One order everywhere: 25, 587, 465, then the others.
+    const rank = (p) => { const i = [25, 587, 465].indexOf(p); return i >= 0 ? i : 3 + p; };
+    const ports = [...new Set(raw.ports.map(Number).filter(isPort))].sort((a, b) => rank(a) - rank(b));
     if (ports.length) s.ports = ports;
   }
   for (const key of Object.keys(TIMEOUT_LIMITS)) {

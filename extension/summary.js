@@ -1,28 +1,35 @@
 // A plain-text summary of a report, to paste into a chat message or a ticket.
+import { DIMENSION_STATUS, dimensionsOf, hasAssessment, senderRows } from './assessment.js';
 import { blocklistSummary, daneText, policyRows, ptrText } from './checks.js';
-import { VERDICTS, probeStatus, shortIssuer, sortFindings } from './render.js';
+import { VERDICTS, certDays, hostText, mxStatus, portRank, probeStatus, sentence, shortIssuer, sortFindings } from './render.js';
 
+// "port 25: Encrypted (TLS 1.3); certificate expired 10 days ago; issued by Test CA (…), expired on …"
 function probeLine(probe) {
   const parts = [`port ${probe.port}: ${probeStatus(probe).words}`];
-  const tls = probe.tls;
-  if (tls) {
-    parts.push(tls.version);
-    const cert = tls.certificate;
-    if (cert) {
-      const days = cert.days_left < 0 ? `expired ${-cert.days_left} days ago` : `${cert.days_left} days left`;
-      parts.push(`certificate from ${shortIssuer(cert.issuer)}, ${days}`);
-    }
-    if (!tls.chain_verified) parts.push(`untrusted (${tls.verify_error ?? 'chain does not verify'})`);
-    if (!tls.hostname_match) parts.push('name mismatch');
-  }
-  return parts.join(', ');
+  const cert = probe.tls?.certificate;
+  if (cert) parts.push(`issued by ${shortIssuer(cert.issuer)}, ${certDays(cert.days_left, cert.not_after).text}`);
+  if (probe.error && probe.status !== 'ok') parts.push(hostText(probe.error));
+  return parts.join('; ');
 }
 
 export function reportSummary(report) {
   const lines = [];
   const verdict = VERDICTS[report.verdict]?.label ?? report.verdict;
   lines.push(`Mail servers of ${report.domain_unicode || report.domain}: ${verdict}`);
-  if (report.error) lines.push(`Could not check: ${report.error.message}`);
+  if (hasAssessment(report)) {
+    lines.push(hostText(report.assessment.headline.text), '');
+    for (const d of dimensionsOf(report)) {
+      const s = DIMENSION_STATUS[d.status] ?? { glyph: '?', word: d.status };
+      lines.push(`  ${s.glyph} ${`${d.name}:`.padEnd(17)}${sentence(hostText(d.summary))}`);
+    }
+    const senders = senderRows(report);
+    if (senders.length) {
+      lines.push('', 'What senders do:');
+      for (const r of senders) lines.push(`  ${r.name}: ${r.words}${r.via ? ` (via ${r.via})` : ''}`);
+    }
+  } else if (report.error) {
+    lines.push(`Could not check: ${hostText(report.error.message)}`);
+  }
   lines.push('');
 
   const records = report.mx_records ?? [];
@@ -33,15 +40,16 @@ export function reportSummary(report) {
   } else {
     lines.push(`MX hosts (${records.length}):`);
     for (const r of records) {
-      lines.push(`  ${r.priority} ${r.host}${r.implicit ? ' (implicit MX)' : ''}${r.cname ? ` (alias of ${r.cname})` : ''}`);
-      if (r.error) lines.push(`      ${r.error}`);
+      const status = r.host === '.' ? '' : `: ${mxStatus(r).words}`;
+      lines.push(`  ${r.priority} ${r.host}${r.implicit ? ' (implicit MX)' : ''}${r.cname ? ` (alias of ${r.cname})` : ''}${status}`);
+      if (r.error) lines.push(`      ${hostText(r.error)}`);
       if (r.dane?.status) lines.push(`      ${daneText(r.dane)}`);
       if (Array.isArray(r.domain_blocklists) && r.domain_blocklists.length) {
         lines.push(`      ${blocklistSummary(r.domain_blocklists, { domain: true }).words}`);
       }
       const info = new Map((r.addresses ?? []).map((a) => [a.ip, a]));
       for (const ip of r.ips ?? []) {
-        const probes = (r.smtp_probes ?? []).filter((p) => p.ip === ip);
+        const probes = (r.smtp_probes ?? []).filter((p) => p.ip === ip).sort((a, b) => portRank(a.port) - portRank(b.port));
         const more = [];
         const address = info.get(ip);
         if (address?.ptr?.status) more.push(ptrText(address.ptr));
@@ -71,12 +79,12 @@ export function reportSummary(report) {
     const group = findings.filter((f) => f.severity === severity);
     if (!group.length) continue;
     lines.push('', `${titles[severity]} (${group.length}):`);
-    for (const f of group) lines.push(`  - ${f.message} [${f.code}]`);
+    for (const f of group) lines.push(`  - ${hostText(f.message)} [${f.code}]`);
   }
   const others = findings.filter((f) => !(f.severity in titles));
   if (others.length) {
     lines.push('', 'Other findings:');
-    for (const f of others) lines.push(`  - ${f.message} [${f.code}, ${f.severity}]`);
+    for (const f of others) lines.push(`  - ${hostText(f.message)} [${f.code}, ${f.severity}]`);
   }
 
   lines.push('', `Checked at ${report.checked_at} with mxhealth ${report.version}, from this computer's network.`);

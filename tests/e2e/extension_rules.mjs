@@ -1,6 +1,7 @@
 // The extension's own rules, checked on its source (run by CTest as lint/extension_rules):
 // no HTML built from strings, no eval, no remote code, the four permissions and no host
-// permissions, a strict CSP, and the fixed identity that the host manifests name.
+// permissions, a strict CSP, the fixed identity that the host manifests name; and the
+// extension's own words: no command-line flag names, and host text made readable.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -48,4 +49,39 @@ test('the fixed identity the host manifests name', async () => {
   assert.deepEqual(firefox.allowed_extensions, [manifest.browser_specific_settings.gecko.id]);
   assert.equal(manifest.background.service_worker, 'background.js');  // Chromium
   assert.deepEqual(manifest.background.scripts, ['background.js']);   // Firefox
+});
+
+test('no command-line flag names in the extension\'s own text', () => {
+  for (const name of files.filter((f) => f.endsWith('.html'))) {
+    const text = read(name).replace(/<[^>]*>/g, ' ');
+    assert.doesNotMatch(text, /(^|\s)--[a-z][a-z-]+/m, `${name} names a command-line flag`);
+  }
+  for (const name of files.filter((f) => f.endsWith('.js'))) {
+    for (const [i, line] of read(name).split('\n').entries()) {
+      if (/^\s*\/\//.test(line)) continue; // comments are for developers
+      assert.doesNotMatch(line, /['"`][^'"`\n]*(^|\s)--[a-z][a-z-]+[^'"`\n]*['"`]/, `${name}:${i + 1} names a command-line flag in a string`);
+    }
+  }
+});
+
+test('text from the host, in the extension\'s words', async () => {
+  const { arpaToIp, hostText, shortReason } = await import(path.join(EXTENSION_DIR, 'util.js'));
+  const reverse = '1.4.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.4.1.0.8.b.d.0.1.0.0.2.ip6.arpa';
+  assert.equal(arpaToIp(reverse), '2001:db8:141::141');
+  assert.equal(arpaToIp('25.100.51.198.in-addr.arpa.'), '198.51.100.25');
+  // Long DNS names are not quoted in full where space is short.
+  assert.equal(hostText(`the PTR lookup of ${reverse} timed out`, { compact: true }),
+               'the PTR lookup of the reverse name of 2001:db8:141::141 timed out');
+  assert.ok(hostText(`x ${reverse}`).includes(reverse), 'the report page keeps the name');
+  // Flags become the options' names; library error codes go.
+  assert.equal(hostText('the addresses are non-public and --allow-private was given'),
+               'the addresses are non-public and non-public addresses are allowed in the options');
+  assert.equal(hostText('give a resolver with --resolver (try: mxhealth --help)'), 'give a resolver with the option “DNS resolver”');
+  assert.equal(hostText('cannot load the CA file /x: error:80000002:system library::No such file or directory'),
+               'cannot load the CA file /x: No such file or directory');
+  assert.equal(hostText('Mx1.example.test could not be reached'), 'mx1.example.test could not be reached');
+  // One short reason: the first sentence, without what does not fit.
+  assert.equal(shortReason('mx1.smtp.test accepts mail. More text follows.'), 'mx1.smtp.test accepts mail');
+  assert.equal(shortReason('The address 198.51.100.141 of MX host mx1.bl.test is listed on Spamhaus ZEN (test stand-in) (SBL: spam). Receivers refuse it.'),
+               'The address 198.51.100.141 of MX host mx1.bl.test is listed on Spamhaus ZEN');
 });

@@ -88,4 +88,28 @@ describe('host problems', () => {
     assert.equal(shown.problem, 'crashed');
     assert.match(shown.text, /stopped|crashed|exited/i);
   });
+
+  test('an older host without an assessment: the verdict as before, no dimensions', async () => {
+    const browser = await launch({ host: fakeHost('oldreport') });
+    try {
+      await browser.setSettings(worldSettings());
+      for (const page of [await browser.open('popup.html?target=smtp.test'), await browser.open('report.html?target=smtp.test')]) {
+        assert.equal(await finalVerdict(page), 'needs_attention');
+        assert.match(await page.locator('#headline').textContent(), /does not verify/);
+        assert.ok(await page.locator('#dimensions').isHidden());
+        assert.equal(await page.locator('#findings .finding[data-code="tls.untrusted"]').getAttribute('data-severity'), 'warning');
+        assert.match(await page.locator('.probe[data-port="25"] .probe-status').textContent(),
+                     /^Encrypted \(TLS 1\.3\); certificate not trusted/);
+        assert.ok(await page.locator('#check-again').isVisible());
+        if (page.url().includes('report.html')) assert.ok(await page.locator('#senders-section').isHidden());
+      }
+      // Without validate_options the options page saves as before.
+      const options = await browser.open('options.html');
+      await options.locator('#ca-file').fill('/nonexistent/mxh-ca.pem');
+      await options.locator('#save').click();
+      await options.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'ok');
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -46,6 +46,50 @@ describe('options page', () => {
     await page.close();
   });
 
+  test('a CA file, trust anchor or resolver the helper cannot use is refused next to its field', async (t) => {
+    await browser.setSettings(worldSettings());
+    const before = await storedSettings(browser);
+    const page = await browser.open('options.html');
+    await page.locator('#helper-status').getByText(/Connected to mxhealth/).waitFor();
+    const hello = await browser.worker.evaluate(async () => new Promise((resolve) => {
+      const port = chrome.runtime.connectNative('org.mxhealth.host');
+      port.onMessage.addListener((m) => { resolve(m); port.disconnect(); });
+      port.postMessage({ id: 1, type: 'hello', params: {} });
+    }));
+    if (!hello.capabilities?.messages?.includes('validate_options')) {
+      t.skip('this mxhealth host has no validate_options request');
+      await page.close();
+      return;
+    }
+    await page.locator('#ca-file').fill('/nonexistent/mxh-ca.pem');
+    await page.locator('#trust-anchor').fill('/nonexistent/mxh-root.key');
+    await page.locator('#resolver').fill('127.0.0.1, resolver.example');
+    await page.locator('#save').click();
+    await page.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'bad');
+    // The settings' own check catches the host name; the helper checks what is left.
+    assert.ok(await page.locator('#resolver-error').isVisible());
+    await page.locator('#resolver').fill('127.0.0.1');
+    await page.locator('#save').click();
+    await page.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'bad'
+      && !document.querySelector('#ca_file-error')?.hidden);
+    assert.match(await page.locator('#ca_file-error').textContent(), /\/nonexistent\/mxh-ca\.pem.*(not exist|cannot be read)/);
+    assert.match(await page.locator('#trust_anchor-error').textContent(), /\/nonexistent\/mxh-root\.key/);
+    assert.equal(await page.locator('#ca-file').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#save-status').textContent(), /Not saved/);
+    assert.deepEqual(await storedSettings(browser), before, 'nothing was saved');
+    assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /(^|\s)--[a-z]/m);
+    await screenshot(page, 'options-helper-problems');
+
+    // Fixed: saved.
+    await page.locator('#ca-file').fill(before.ca_file);
+    await page.locator('#trust-anchor').fill(before.trust_anchor);
+    await page.locator('#save').click();
+    await page.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'ok');
+    assert.ok(await page.locator('#ca_file-error').isHidden());
+    assert.equal((await storedSettings(browser)).ca_file, before.ca_file);
+    await page.close();
+  });
+
   test('the settings reach the host: a check probes exactly the chosen ports', async () => {
     await browser.setSettings(worldSettings({ ports: [587] }));
     const page = await browser.open('popup.html?target=smtp.test');

@@ -1,6 +1,7 @@
-// The toolbar popup against the test world, as a person sees it: the verdict, every MX row
-// with its probes and TLS details, and the findings, for a healthy domain, a domain with a
-// broken MX, a Null MX domain and a domain that does not exist; and cancel.
+// The toolbar popup against the test world, as a person sees it: the verdict with its headline
+// and the six dimensions, one line per MX that opens to its probes and TLS details, and the
+// findings, for a healthy domain, a domain with a dead primary MX, a Null MX domain and a
+// domain that does not exist; consistent probe rows; and cancel.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -21,6 +22,13 @@ describe('popup', () => {
     assert.equal(await finalVerdict(page), 'healthy');
     await assert.doesNotReject(page.locator('#verdict').getByText('Healthy').first().waitFor());
     assert.equal(await page.locator('#domain').textContent(), 'smtp.test');
+    assert.equal(await page.locator('#verdict').getAttribute('data-headline'), 'healthy');
+    assert.match(await page.locator('#headline').textContent(), /smtp\.test arrives encrypted/);
+    assert.deepEqual(await page.locator('#dimensions .dimension').evaluateAll((els) => els.map((e) => e.dataset.status)),
+                     ['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    // After a result: "Check again" next to "Open full report".
+    assert.ok(await page.locator('#check-again').isVisible());
+    assert.ok(await page.locator('#open-report').isVisible());
 
     const rows = page.locator('#mx-list .mx');
     assert.equal(await rows.count(), 2);
@@ -29,6 +37,11 @@ describe('popup', () => {
     const mx1 = page.locator('.mx[data-host="mx1.smtp.test"]');
     assert.equal(await mx1.getAttribute('data-state'), 'done');
     assert.equal((await mx1.locator('.mx-priority').textContent()).trim().replace(/\D/g, ''), '10');
+    // One line per MX host, which opens in place to its addresses and probes.
+    assert.match(await mx1.locator('.mx-status').textContent(), /Accepts mail encrypted/);
+    assert.ok(!(await mx1.locator('.probe').first().isVisible()));
+    await mx1.locator('.mx-head').click();
+    assert.ok(await mx1.locator('.probe').first().isVisible());
     const ips = await mx1.locator('.mx-ips .ip').evaluateAll(
       (els) => els.map((e) => [e.dataset.family, e.textContent]));
     assert.ok(ips.some(([family, text]) => family === 'v4' && text.includes('198.51.100.25')), JSON.stringify(ips));
@@ -41,9 +54,13 @@ describe('popup', () => {
     assert.deepEqual(
       (await probes.evaluateAll((els) => els.map((e) => e.dataset.port))).sort(),
       ['25', '25', '465', '465', '587', '587']);
+    // Ports in one order: 25, 587, 465.
+    assert.deepEqual(await mx1.locator('.address[data-ip="198.51.100.25"] .probe').evaluateAll((els) => els.map((e) => e.dataset.port)),
+                     ['25', '587', '465']);
     const probe25 = mx1.locator('.probe[data-port="25"][data-ip="198.51.100.25"]');
-    assert.match(await probe25.locator('.tls-version').textContent(), /TLS ?v?1\.3/);
-    assert.match(await probe25.locator('.tls-cipher').textContent(), /TLS_AES|CHACHA20/);
+    assert.equal(await probe25.locator('.probe-status').textContent(), 'Encrypted (TLS 1.3)');
+    // The cipher suite is for the full report, not the popup.
+    assert.equal(await probe25.locator('.tls-cipher').count(), 0);
     assert.match(await probe25.locator('.cert-issuer').textContent(), /Test CA/);
     assert.match(await probe25.locator('.cert-days').textContent(), /\b(8[89]|9[01])\b/);
 
@@ -68,27 +85,50 @@ describe('popup', () => {
     await page.close();
   });
 
-  test('a domain with a broken MX: the black hole times out, the backup works', async () => {
+  test('a dead primary MX with a working backup: mail arrives, and the headline says so', async () => {
     await browser.setSettings(worldSettings({ ports: [25], connect_timeout: 2, timeout: 10 }));
     const page = await browser.open('popup.html?target=partial.bad.test');
-    const verdict = await finalVerdict(page);
-    // Mail still arrives through the backup: needs attention, not broken.
-    assert.equal(verdict, 'needs_attention');
-    await page.locator('#verdict').getByText('Needs attention').first().waitFor();
+    assert.equal(await finalVerdict(page), 'needs_attention');
+    assert.equal(await page.locator('#verdict').getAttribute('data-headline'), 'delivery_degraded');
+    assert.match(await page.locator('#headline').textContent(), /Mail arrives, but .*mx\.blackhole\.bad\.test.*backup mx2\.smtp\.test/);
+    assert.equal(await page.locator('#dimensions .dimension[data-dimension="delivery"]').getAttribute('data-status'), 'warning');
     const hole = page.locator('.mx[data-host="mx.blackhole.bad.test"]');
     assert.equal(await hole.locator('.probe').getAttribute('data-status'), 'connect_timeout');
     assert.match(await hole.locator('.probe-status').textContent(), /time|respond|answer/i);
+    assert.equal(await hole.locator('.mx-status').getAttribute('data-tone'), 'bad');
+    assert.match(await hole.locator('.mx-status').textContent(), /Does not answer/);
     const backup = page.locator('.mx[data-host="mx2.smtp.test"]');
     assert.deepEqual([...new Set(await backup.locator('.probe').evaluateAll((els) => els.map((e) => e.dataset.status)))],
                      ['ok']);
-    const finding = page.locator('#findings .finding[data-code="smtp.connect_timeout"]');
+    assert.match(await backup.locator('.mx-status').textContent(), /Accepts mail encrypted/);
+    const finding = page.locator('#findings .finding-group[data-group="delivery"] .finding[data-code="smtp.connect_timeout"]');
     assert.equal(await finding.getAttribute('data-severity'), 'warning');
     assert.match(await finding.locator('.finding-message').textContent(), /mx\.blackhole\.bad\.test/);
-    // The most severe come first.
-    const order = await page.locator('#findings .finding').evaluateAll((els) => els.map((e) => e.dataset.severity));
-    assert.equal(order[0], 'warning', order.join());
-    await screenshot(page, 'popup-broken-mx');
+    // The delivery line opens in place to the whole sentence and its problem.
+    const delivery = page.locator('#dimensions .dimension[data-dimension="delivery"]');
+    assert.ok(!(await delivery.locator('.dimension-findings').isVisible()));
+    await delivery.locator('summary').click();
+    assert.match(await delivery.locator('.dimension-findings').textContent(), /mx\.blackhole\.bad\.test/);
+    await screenshot(page, 'popup-dead-primary');
     await page.close();
+  });
+
+  test('a certificate problem is said on the probe row, never next to "TLS ok"', async () => {
+    await browser.setSettings(worldSettings({ ports: [25] }));
+    for (const [domain, words] of [
+      ['expired.bad.test', /^Encrypted \(TLS 1\.3\); certificate expired \d+ days? ago$/],
+      ['wrongname.bad.test', /^Encrypted \(TLS 1\.3\); certificate not valid for this name$/],
+      ['selfsigned.bad.test', /^Encrypted \(TLS 1\.3\); certificate not trusted \(self-signed certificate\)$/],
+    ]) {
+      const page = await browser.open(`popup.html?target=${domain}`);
+      await finalVerdict(page);
+      const probe = page.locator('.probe[data-port="25"]');
+      assert.match(await probe.locator('.probe-status').textContent(), words, domain);
+      assert.equal(await probe.getAttribute('data-tone'), 'warn', domain);
+      assert.doesNotMatch(await page.locator('#mx-list').textContent(), /TLS ok/, domain);
+      assert.match(await page.locator('.mx .mx-status-words').textContent(), /^Encrypted; certificate (expired|for another name|not trusted)$/, domain);
+      await page.close();
+    }
   });
 
   test('reverse DNS and blocklist problems are shown per address', async () => {
@@ -96,8 +136,8 @@ describe('popup', () => {
       ports: [25], connect_timeout: 2, resolver: '127.0.0.2', blocklists: ['zen.dnsbl.test', 'dbl.dnsbl.test'],
     }));
     const page = await browser.open('popup.html?target=bl.test');
-    // A listed MX address hurts mail sent from it, not mail to it: needs attention.
-    assert.equal(await finalVerdict(page), 'needs_attention');
+    await finalVerdict(page);
+    assert.equal(await page.locator('#dimensions .dimension[data-dimension="reputation"]').getAttribute('data-status'), 'error');
     const listed = page.locator('.mx[data-host="mx1.bl.test"] .blocklists');
     assert.equal(await listed.getAttribute('data-listed'), '1');
     assert.match(await listed.textContent(), /Listed on Spamhaus ZEN/);
@@ -131,10 +171,58 @@ describe('popup', () => {
     await browser.setSettings(worldSettings());
     const page = await browser.open('popup.html?target=nosuch.test');
     assert.equal(await finalVerdict(page), 'broken');
+    assert.equal(await page.locator('#verdict').getAttribute('data-headline'), 'undeliverable');
+    assert.match(await page.locator('#headline').textContent(), /No one can send mail to nosuch\.test/);
     assert.equal(await page.locator('#mx-list .mx').count(), 0);
     const finding = page.locator('#findings .finding[data-code="domain.nxdomain"]');
     assert.equal(await finding.getAttribute('data-severity'), 'error');
     assert.match(await finding.locator('.finding-message').textContent(), /nosuch\.test/);
+    await page.close();
+  });
+
+  test('"Check again" after every result: "come back later", could not check, a failed option', async () => {
+    // A server that says "try again later" (421).
+    await browser.setSettings(worldSettings({ ports: [25] }));
+    const page = await browser.open('popup.html?target=greet421.bad.test');
+    assert.equal(await finalVerdict(page), 'needs_attention');
+    const again = page.locator('#check-again');
+    assert.ok(await again.isVisible());
+    assert.ok(await page.locator('#open-report').isVisible());
+    const first = JSON.stringify(await page.locator('#status').textContent());
+    await again.click();
+    await page.waitForFunction(() => /Checked in/.test(document.querySelector('#status')?.textContent ?? '')
+      && document.querySelector('#verdict')?.dataset.verdict !== 'checking');
+    assert.ok(await again.isVisible(), `after ${first}`);
+
+    // A resolver that does not answer: could not check.
+    await browser.setSettings(worldSettings({ ports: [25], resolver: '127.0.0.1@9', timeout: 3 }));
+    await page.locator('#target-input').fill('smtp.test');
+    await page.locator('#target-input').press('Enter');
+    assert.equal(await finalVerdict(page, 20000), 'could_not_check');
+    assert.equal(await page.locator('#verdict').getAttribute('data-headline'), 'could_not_check');
+    assert.ok(await again.isVisible());
+
+    // A CA file that does not exist: says which option, in words, once, with a link to the
+    // options; no full report to open.
+    await browser.setSettings(worldSettings({ ports: [25], ca_file: '/nonexistent/mxh-ca.pem' }));
+    await again.click();
+    assert.equal(await finalVerdict(page), 'error');
+    assert.equal(await page.locator('#verdict').getAttribute('data-option'), 'ca_file');
+    const headline = await page.locator('#headline').textContent();
+    assert.match(headline, /The option “Extra trusted CA certificates” cannot be used: .*\/nonexistent\/mxh-ca\.pem/);
+    assert.doesNotMatch(headline, /error:[0-9A-F]{8}|--ca-file/);
+    assert.doesNotMatch(await page.locator('#status').textContent(), /mxh-ca\.pem/);
+    assert.ok(await again.isVisible());
+    assert.ok(!(await page.locator('#open-report').isVisible()));
+    const link = page.locator('#verdict .verdict-action a.options-link');
+    assert.ok(await link.isVisible());
+    await screenshot(page, 'popup-option-problem');
+    const opened = browser.context.waitForEvent('page', { timeout: 10000 });
+    await link.click();
+    const options = await opened;
+    await options.waitForLoadState('domcontentloaded');
+    assert.match(options.url(), /\/options\.html$/);
+    await options.close();
     await page.close();
   });
 

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EXTENSION_ID, finalVerdict, launch, screenshot, worldSettings } from './harness.mjs';
+import { EXTENSION_ID, env, finalVerdict, launch, screenshot, worldSettings } from './harness.mjs';
 
 // Runs the context-menu handler as Chromium would on a click, and returns the page it opens.
 async function rightClick(browser, info, tab = { id: -1, url: 'about:blank' }) {
@@ -86,6 +86,38 @@ describe('report page', () => {
     assert.match(await page.locator('#changes').textContent(), /no change|nothing changed|same/i);
     await screenshot(page, 'report-page');
     await page.close();
+  });
+
+  test('a certificate warning is laid out on a line of normal width, never squeezed', async () => {
+    for (const domain of ['expired.bad.test', 'selfsigned.bad.test']) {
+      const page = await browser.open(`report.html?target=${domain}`);
+      await finalVerdict(page);
+      const probe = page.locator('.probe[data-port="25"]');
+      const status = probe.locator('.probe-status');
+      assert.match(await status.textContent(), /^Encrypted \(TLS 1\.3\); certificate (expired|not trusted)/, domain);
+      const lineHeight = await status.evaluate((e) => parseFloat(getComputedStyle(e).lineHeight));
+      for (const [name, locator] of [['the warning', status], ['the certificate details', probe.locator('.probe-details')]]) {
+        const box = await locator.boundingBox();
+        assert.ok(box.width > 150, `${domain}: ${name} is ${box.width} px wide`);
+        assert.ok(box.height <= 2 * lineHeight + 1, `${domain}: ${name} is ${box.height} px high (line height ${lineHeight} px)`);
+      }
+      // The issuer is not cut short.
+      const issuer = probe.locator('.cert-issuer');
+      assert.ok(await issuer.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), `${domain}: the issuer is cut`);
+      assert.match(await issuer.textContent(), /issued by .*Test CA|issued by mx\.selfsigned/);
+      await screenshot(page, `report-certificate-${domain}`);
+      await page.close();
+    }
+  });
+
+  test('the DNSSEC state is said once', async () => {
+    await browser.setSettings(worldSettings({ ports: [25], trust_anchor: `${env.worldState()}/wrong.ta` }));
+    const page = await browser.open('report.html?target=smtp.test');
+    await finalVerdict(page);
+    const info = await page.locator('#resolver-info').textContent();
+    assert.equal(info.match(/not validated/gi)?.length ?? 0, 1, info);
+    await page.close();
+    await browser.setSettings(worldSettings({ ports: [25] }));
   });
 
   test('the popup\'s "Open full report" opens the report page for the same domain', async () => {

@@ -39,7 +39,7 @@ DANE and tries the next one, then the next MX. So this module runs it several ti
 
 Every host of the test world has at most one address per family, so 2. covers every address.
 
-The outcome (`dane_outcome`, in the vocabulary of docs/verdict-spec.md): the first MX host in
+The outcome (`dane_outcome`, in the vocabulary of docs/report.md): the first MX host in
 preference order that "works" decides:
 * a host with usable TLSA records (usage 2 or 3, secure) works when one of its addresses gave
   a `Verified TLS connection` -> "delivered_verified";

@@ -40,7 +40,7 @@ FIREFOX_ADDON_ID = "mxhealth@mxhealth.org"
 
 HOST_VERSION = "0.2.0"
 CAPABILITIES = {
-    "messages": ["hello", "check", "cancel", "registrable_domain", "history", "clear_history"],
+    "messages": ["hello", "check", "cancel", "registrable_domain", "history", "clear_history", "validate_options"],
     "checks": ["mx", "dnssec", "smtp", "tls", "ptr", "dnsbl", "dane", "mta_sts", "tls_rpt", "spf", "dmarc"],
     "default_ports": [25, 587, 465],
 }
@@ -906,3 +906,37 @@ def test_stdout_is_only_frames(native, world_options):
     assert host.consumed == len(host.raw) > 0
     got = {id_key(m["id"]) for m in host.messages}
     assert got == sent | {id_key(None)}, got
+
+
+def test_validate_options_names_each_unusable_option(native, request_validator, world_options, tmp_path):
+    """The options page asks before saving: a missing CA file, a file that is no trust anchor
+    and a resolver that is no address are each named, in words, with no library error text."""
+    host = native()
+    good = {"id": 70, "type": "validate_options", "params": {"options": world_options}}
+    assert not list(request_validator.iter_errors(good))
+    host.send(good)
+    answer = host.answer(70)
+    assert (answer["type"], answer["ok"], answer["valid"], answer["problems"]) == \
+        ("validate_options", True, True, []), answer
+    not_an_anchor = tmp_path / "anchor.txt"
+    not_an_anchor.write_text("this is not a DS record\n")
+    bad = dict(world_options, ca_file=str(tmp_path / "missing.pem"), trust_anchor=str(not_an_anchor),
+               resolver=["not-an-address"])
+    answer = host.call("validate_options", {"options": bad})
+    assert answer["valid"] is False, answer
+    assert [p["option"] for p in answer["problems"]] == ["ca_file", "trust_anchor", "resolver"], answer
+    for p in answer["problems"]:
+        assert "error:" not in p["message"] and "--" not in p["message"], p
+    assert "missing.pem" in answer["problems"][0]["message"]
+    host.finish()
+
+
+def test_a_check_that_fails_because_of_an_option_names_it(native, world_options, tmp_path):
+    host = native()
+    options = dict(world_options, ca_file=str(tmp_path / "missing.pem"), no_smtp=True)
+    msgs = host.stream(host.request("check", {"target": "smtp.test", "options": options}, id_=71))
+    answer = msgs[-1]
+    assert answer["type"] == "error" and answer["error"]["option"] == "ca_file", answer
+    assert "does not exist or cannot be read" in answer["error"]["message"]
+    assert "error:" not in answer["error"]["message"]
+    host.finish()

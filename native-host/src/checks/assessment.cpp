@@ -64,7 +64,7 @@ DimensionAssessment assessDelivery(const Report& report, const AssessmentFacts& 
     case DeliveryOutcome::bounced: return dim(Status::error, most.reason);
     case DeliveryOutcome::deferred: return dim(Status::error, "No MX host takes mail: " + describeSkipped(most) + ".");
     case DeliveryOutcome::unknown:
-      return dim(Status::unknown, most.skipped.empty() ? most.reason : capitalized(describeSkipped(most)) + ".");
+      return dim(Status::unknown, most.skipped.empty() ? most.reason : describeSkipped(most) + ".");
     default: break;
   }
   if (!most.skipped.empty()) {
@@ -123,6 +123,16 @@ DimensionAssessment assessAuthentication(const Report& report, const DimensionAs
       return dim(Status::warning,
                  "The domain's MTA-STS policy cannot be fetched or used, so it protects nothing: "
                  "senders without a cached policy deliver as if there were none.");
+    }
+    if (f->code == "dane.mismatch" && s.dane.outcome == DeliveryOutcome::delivered_verified && f->host && report.side) {
+      // One address fails, another matches: DANE senders retry there (RFC 7672 §2.2.2).
+      const auto dane = report.side->dane.find(*f->host);
+      std::string ips;
+      if (dane != report.side->dane.end()) {
+        for (const std::string& ip : dane->second.mismatchAddresses) ips += (ips.empty() ? "" : ", ") + ip;
+      }
+      return dim(Status::warning, "DANE senders cannot verify " + *f->host + (ips.empty() ? "" : " at " + ips) +
+                                      " and retry at its other addresses: mail arrives verified, perhaps delayed.");
     }
     if (const auto problem = certificateProblem(report)) {
       const std::string whyNot = s.dane.outcome == DeliveryOutcome::delivered_verified

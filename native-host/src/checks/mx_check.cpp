@@ -1,6 +1,8 @@
 #include "checks/mx_check.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -11,6 +13,7 @@
 #include "checks/side_checks.h"
 #include "checks/smtp_findings.h"
 #include "checks/smtp_probing.h"
+#include "core/text.h"
 #include "dns/resolver.h"
 
 #ifndef MXHEALTH_VERSION
@@ -205,6 +208,40 @@ SenderDnsFacts senderDnsFacts(const MxFacts& facts, bool validating) {
 
 }  // namespace
 
+std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options) {
+  std::vector<OptionProblem> problems;
+  const auto readable = [](const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) && std::ifstream(path).good();
+  };
+  // Checked here in words first: OpenSSL's and libunbound's own errors name no setting.
+  if (options.caFile) {
+    if (!readable(*options.caFile)) {
+      problems.push_back({"ca_file", "The CA file " + sanitizeForDisplay(*options.caFile, 200) +
+                                         " does not exist or cannot be read."});
+    } else if (auto context = tls::TlsClientContext::create(options.caFile); !context) {
+      problems.push_back({"ca_file", "The CA file " + sanitizeForDisplay(*options.caFile, 200) +
+                                         " holds no PEM certificates that can be used."});
+    }
+  }
+  if (options.trustAnchor) {
+    if (!readable(*options.trustAnchor)) {
+      problems.push_back({"trust_anchor", "The trust anchor file " + sanitizeForDisplay(*options.trustAnchor, 200) +
+                                              " does not exist or cannot be read."});
+    } else if (auto resolver = dns::Resolver::create(resolverConfig(options, true)); !resolver) {
+      problems.push_back({"trust_anchor", "The trust anchor file " + sanitizeForDisplay(*options.trustAnchor, 200) +
+                                              " is not a usable DS or DNSKEY file."});
+    }
+  }
+  for (const std::string& server : options.resolvers) {
+    if (auto parsed = dns::parseForwarder(server); !parsed) {
+      problems.push_back({"resolver", "The resolver " + sanitizeForDisplay(server, 80) +
+                                          " is not an IP address (optionally with @port)."});
+    }
+  }
+  return problems;
+}
+
 std::string_view mxhealthVersion() {
   return MXHEALTH_VERSION;
 }
@@ -220,7 +257,12 @@ Result<Report> runCheck(const Target& target, const CheckOptions& options, const
   report.domainUnicode = target.domain.unicode;
   report.checkedAt = utcTimestampNow();
 
-  // 0. A bad --ca-file or blocklist choice is a mistake in the request: say so before anything runs.
+  // 0. A bad CA file, trust anchor, resolver or blocklist choice is a mistake in the request:
+  // say so, naming the option, before anything runs.
+  if (const auto problems = checkOptionFiles(options); !problems.empty()) {
+    const OptionProblem& first = problems.front();
+    return Error{first.option == "ca_file" ? Errc::tls_config : Errc::dns_config, first.message, first.option};
+  }
   auto blocklists = selectBlocklists(options.blocklists, options.blocklistsSet, options.dqsKey);
   if (!blocklists) return blocklists.error();
   std::optional<tls::TlsClientContext> tls;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "checks/check_options.h"
 #include "checks/report.h"
@@ -28,6 +29,17 @@ struct CheckObserver {
   // domain, mx_records (addresses) and side filled in; MTA-STS not yet evaluated.
   std::function<void(const Report& sideStage)> onSide;
 };
+
+// A check option that cannot be used, in words, named as in the protocol ("ca_file").
+struct OptionProblem {
+  std::string option;
+  std::string message;
+};
+
+// The options that name files or servers, tried before anything is asked: the CA file must be
+// readable PEM certificates, the trust anchor a readable DS/DNSKEY file, the resolvers valid
+// addresses. Empty when all are usable. runCheck refuses to start with the first problem.
+std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options);
 
 // An Error only when the check cannot start (bad resolver address, unreadable trust anchor) or
 // was cancelled; DNS failures during the check give a report with verdict could_not_check.

@@ -67,6 +67,10 @@ Attempt tryAddress(const ProbeResult& probe, const Demands& demands) {
       if (!probe.tls) return accepts(DeliveryOutcome::delivered_encrypted);
       if (demands.auth == Auth::dane) {
         if (probe.dane && probe.dane->verified) return accepts(DeliveryOutcome::delivered_verified);
+        // DANE-TA checks the name too (RFC 7672 §3.1.2): a chain to the anchor with the wrong name fails.
+        if (probe.dane && probe.dane->error && probe.dane->error->find("hostname mismatch") != std::string::npos) {
+          return fails("presents a certificate that is not valid for its name (DANE-TA checks names)");
+        }
         return fails("presents a certificate that matches none of its TLSA records");
       }
       if (demands.auth == Auth::pkix) {

@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <algorithm>
+
 #include "checks/dnsbl.h"
 #include "checks/history.h"
 #include "checks/mx_check.h"
@@ -23,7 +25,14 @@ int exitStatusFor(checks::Verdict verdict) {
 }
 
 int fail(std::ostream& err, const Error& error) {
-  err << "mxhealth: " << error.message << "\n";
+  err << "mxhealth: " << error.message;
+  // The option a person typed, by its command-line name ("ca_file" is --ca-file).
+  if (!error.option.empty()) {
+    std::string flag = "--" + error.option;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    err << " (" << flag << ")";
+  }
+  err << "\n";
   return kCouldNotCheck;
 }
 

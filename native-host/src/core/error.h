@@ -70,6 +70,9 @@ std::string_view errcName(Errc code);
 struct Error {
   Errc code;
   std::string message;
+  // The check option that caused it ("ca_file", "trust_anchor", …, as named in the protocol),
+  // so a front end can point at the setting; empty when no option did.
+  std::string option = {};
 };
 
 }  // namespace mxh

@@ -54,6 +54,12 @@ void Dispatcher::handle(std::string_view frame) {
     answerHistory(request);
   } else if (request.type == "clear_history") {
     clearHistory(request);
+  } else if (request.type == "validate_options") {
+    // The options page asks before it saves: the same checks a check would make first.
+    const Json optionsJson = request.params.contains("options") ? request.params["options"] : Json(nullptr);
+    auto options = parseCheckOptions(optionsJson);
+    if (!options) return sink_.send(errorMessage(request.id, options.error()));
+    sink_.send(validateOptionsReply(request.id, checks::checkOptionFiles(*options)));
   } else if (request.type == "registrable_domain") {
     auto host = stringParam(request.params, "host");
     if (!host) return sink_.send(errorMessage(request.id, host.error()));

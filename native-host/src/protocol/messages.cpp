@@ -17,9 +17,14 @@ Error usage(const std::string& message) {
   return Error{Errc::usage, message};
 }
 
+// A request option that makes no sense, naming it so the extension can point at the setting.
+Error optionError(const char* name, const std::string& what) {
+  return Error{Errc::usage, std::string("option '") + name + "' " + what, name};
+}
+
 Result<bool> boolOption(const Json& options, const char* name, bool fallback) {
   if (!options.contains(name)) return fallback;
-  if (!options[name].is_boolean()) return usage(std::string("option '") + name + "' must be true or false");
+  if (!options[name].is_boolean()) return optionError(name, "must be true or false");
   return options[name].get<bool>();
 }
 
@@ -31,8 +36,7 @@ Result<std::chrono::milliseconds> secondsOption(const Json& options, const char*
   const auto lo = std::chrono::duration_cast<std::chrono::seconds>(min).count();
   const auto hi = std::chrono::duration_cast<std::chrono::seconds>(max).count();
   if (!value.is_number_integer() || value.get<long long>() < lo || value.get<long long>() > hi) {
-    return usage(std::string("option '") + name + "' takes whole seconds from " + std::to_string(lo) + " to " +
-                 std::to_string(hi));
+    return optionError(name, "takes whole seconds from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   return std::chrono::milliseconds(std::chrono::seconds(value.get<long long>()));
 }
@@ -41,7 +45,7 @@ Result<std::optional<std::string>> stringOption(const Json& options, const char*
   if (!options.contains(name)) return std::optional<std::string>{};
   if (!options[name].is_string() || options[name].get<std::string>().empty() ||
       options[name].get<std::string>().size() > limits::kMaxInputLength) {
-    return usage(std::string("option '") + name + "' must be a non-empty string");
+    return optionError(name, "must be a non-empty string");
   }
   return std::optional<std::string>(options[name].get<std::string>());
 }
@@ -194,10 +198,10 @@ Json helloMessage(const Json& id) {
   message["ok"] = true;
   message["host_version"] = std::string(checks::mxhealthVersion());
   message["protocol_version"] = kProtocolVersion;
-  message["capabilities"] =
-      Json{{"messages", {"hello", "check", "cancel", "registrable_domain", "history", "clear_history"}},
-           {"checks", {"mx", "dnssec", "smtp", "tls", "ptr", "dnsbl", "dane", "mta_sts", "tls_rpt", "spf", "dmarc"}},
-           {"default_ports", {25, 587, 465}}};
+  message["capabilities"] = Json{
+      {"messages", {"hello", "check", "cancel", "registrable_domain", "history", "clear_history", "validate_options"}},
+      {"checks", {"mx", "dnssec", "smtp", "tls", "ptr", "dnsbl", "dane", "mta_sts", "tls_rpt", "spf", "dmarc"}},
+      {"default_ports", {25, 587, 465}}};
   return message;
 }
 
@@ -205,6 +209,17 @@ Json errorMessage(const Json& id, const Error& error) {
   Json message = base(id, "error");
   message["ok"] = false;
   message["error"] = Json{{"code", errcName(error.code)}, {"message", error.message}};
+  if (!error.option.empty()) message["error"]["option"] = error.option;
+  return message;
+}
+
+Json validateOptionsReply(const Json& id, const std::vector<checks::OptionProblem>& problems) {
+  Json message = base(id, "validate_options");
+  message["ok"] = true;
+  message["valid"] = problems.empty();
+  Json list = Json::array();
+  for (const auto& problem : problems) list.push_back(Json{{"option", problem.option}, {"message", problem.message}});
+  message["problems"] = std::move(list);
   return message;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/check_options.h"
+#include "checks/mx_check.h"
 #include "checks/report.h"
 #include "core/error.h"
 #include "core/result.h"
@@ -51,6 +52,8 @@ Json cancelledMessage(const Json& id);
 Json cancelReply(const Json& id, bool found);
 Json historyReply(const Json& id, const std::string& domain, Json entries);
 Json clearHistoryReply(const Json& id, std::size_t removed);
+// The answer to validate_options: {"valid": bool, "problems": [{"option", "message"}]}.
+Json validateOptionsReply(const Json& id, const std::vector<checks::OptionProblem>& problems);
 Json registrableDomainReply(const Json& id, const std::string& host, const std::string& domain);
 Json dnsProgress(const Json& id, const checks::Report& dnsStage);
 Json probeProgress(const Json& id, const std::string& host, const smtp::ProbeResult& probe);

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(hello_names_the_protocol) {
   BOOST_REQUIRE(hello.has_value());
   BOOST_TEST((*hello)["protocol_version"].get<int>() == 1);
   BOOST_TEST((*hello)["ok"].get<bool>());
-  BOOST_TEST((*hello)["capabilities"]["messages"].size() == 6U);
+  BOOST_TEST((*hello)["capabilities"]["messages"].size() == 7U);
 }
 
 BOOST_AUTO_TEST_CASE(every_error_is_answered_with_its_code) {
