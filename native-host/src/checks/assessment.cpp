@@ -137,7 +137,7 @@ DimensionAssessment assessAuthentication(const Report& report, const DimensionAs
     if (const auto problem = certificateProblem(report)) {
       const std::string whyNot = s.dane.outcome == DeliveryOutcome::delivered_verified
                                      ? "DANE senders check only the key, and no MTA-STS policy is enforced"
-                                 : s.mtaSts.reason.starts_with("The MTA-STS policy is in testing mode")
+                                 : report.side && policyInForce(report.side->mtaSts, StsMode::testing)
                                      ? "the domain's MTA-STS policy is in testing mode"
                                      : "the domain publishes no usable DANE record and no enforced MTA-STS policy";
       return dim(Status::warning, *problem + "; no sender refuses it today: " + whyNot + ".");

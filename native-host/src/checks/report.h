@@ -50,7 +50,9 @@ struct Finding {
 // ---- What each kind of sending server does with a message sent now (docs/report.md, "senders").
 
 enum class SenderKind { opportunistic, dnssec_validating, dane, mta_sts };
-inline constexpr std::size_t kSenderKinds = 4;
+// Every kind, in the order the report lists them.
+inline constexpr std::array<SenderKind, 4> kSenderKinds = {SenderKind::opportunistic, SenderKind::dnssec_validating,
+                                                           SenderKind::dane, SenderKind::mta_sts};
 std::string_view senderKindName(SenderKind kind);
 
 enum class DeliveryOutcome {

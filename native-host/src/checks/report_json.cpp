@@ -25,8 +25,7 @@ Json findingToJson(const Finding& f) {
 Json sendersToJson(const std::optional<Senders>& senders) {
   if (!senders) return nullptr;
   Json out = Json::object();
-  for (const SenderKind kind :
-       {SenderKind::opportunistic, SenderKind::dnssec_validating, SenderKind::dane, SenderKind::mta_sts}) {
+  for (const SenderKind kind : kSenderKinds) {
     const SenderOutcome& s = senders->of(kind);
     out[std::string(senderKindName(kind))] =
         Json{{"outcome", deliveryOutcomeName(s.outcome)}, {"via", orNull(s.via)}, {"reason", s.reason}};

@@ -49,6 +49,11 @@ std::string describeSkipped(const SenderOutcome& outcome) {
   return text;
 }
 
+bool policyInForce(const std::optional<MtaStsReport>& sts, StsMode mode) {
+  if (!sts || !sts->policy || sts->policy->mode != mode) return false;
+  return sts->status == MtaStsStatus::ok || sts->status == MtaStsStatus::mx_not_covered;
+}
+
 std::optional<std::string> pkixFailure(const tls::TlsInfo& info) {
   if (info.certificate && info.certificate->daysLeft < 0) {
     return "presents a certificate that expired on " + info.certificate->notAfter.substr(0, 10);
@@ -182,11 +187,6 @@ SenderOutcome fixed(DeliveryOutcome outcome, std::string reason) {
   return out;
 }
 
-bool mtaStsEnforced(const std::optional<MtaStsReport>& sts, StsMode mode) {
-  if (!sts || !sts->policy || sts->policy->mode != mode) return false;
-  return sts->status == MtaStsStatus::ok || sts->status == MtaStsStatus::mx_not_covered;
-}
-
 }  // namespace
 
 Senders evaluateSenders(const Report& report, const SenderDnsFacts& dns, const SenderProbeFacts& probes) {
@@ -233,7 +233,7 @@ Senders evaluateSenders(const Report& report, const SenderDnsFacts& dns, const S
 
     // MTA-STS (RFC 8461 §5): under enforce, hosts outside the policy are passed over and the rest
     // must present a valid certificate for their name; testing and no policy deliver as usual.
-    if (mtaStsEnforced(sts, StsMode::enforce)) {
+    if (policyInForce(sts, StsMode::enforce)) {
       senders.mtaSts = deliver(report, [&](const MxRecordReport& record) {
         const auto& coverage = sts->mxCoverage;
         const auto found =
@@ -244,7 +244,7 @@ Senders evaluateSenders(const Report& report, const SenderDnsFacts& dns, const S
         return plan;
       });
       explain(senders.mtaSts, "Senders that enforce the MTA-STS policy", " (MTA-STS enforce)");
-    } else if (mtaStsEnforced(sts, StsMode::testing)) {
+    } else if (policyInForce(sts, StsMode::testing)) {
       senders.mtaSts = senders.opportunistic;
       senders.mtaSts.reason = "The MTA-STS policy is in testing mode: senders report problems but deliver as usual. " +
                               senders.opportunistic.reason;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "checks/mta_sts.h"
 #include "checks/report.h"
 
 namespace mxh::checks {
@@ -26,6 +27,9 @@ struct SenderProbeFacts {
   bool port25 = false;         // port 25 was among the ports probed
   bool port25Blocked = false;  // our own network blocks port 25 (network.port25_blocked)
 };
+
+// The domain's MTA-STS policy was fetched, parses, and has this mode: senders apply it.
+bool policyInForce(const std::optional<MtaStsReport>& sts, StsMode mode);
 
 // Why a sender that checks certificates (MTA-STS, PKIX) refuses this session, as a predicate of the
 // host ("presents a certificate that expired on 2026-11-24"); nullopt when it accepts.

@@ -260,8 +260,7 @@ std::string formatTextReport(const Report& report, TextOptions options) {
   }
   if (report.senders) {
     out << "\n  What senders do:\n";
-    for (const auto kind : {checks::SenderKind::opportunistic, checks::SenderKind::dnssec_validating,
-                            checks::SenderKind::dane, checks::SenderKind::mta_sts}) {
+    for (const auto kind : checks::kSenderKinds) {
       out << "    " << padded(senderLabel(kind), 30) << outcomeText(report.senders->of(kind)) << "\n";
     }
   }
