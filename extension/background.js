@@ -20,12 +20,14 @@
 // Any request can also end in "error" or "host_problem" instead.
 import { api } from './api.js';
 import { NativeHost, HostProblem, RequestFailed, TIMEOUTS } from './native.js';
-import { loadSettings, checkOptions, normalizeSettings } from './settings.js';
+import { checkOptions, loadSettings, normalizeSettings, optionValue } from './settings.js';
 import { setupMenus, targetFromContextClick } from './menus.js';
 import { reportMatchesTab, showVerdictBadge } from './badge.js';
 
 const PAGE_PORT = 'mxhealth-page';
-const MAX_TARGET = 2048;
+// A target, host or domain from a page: room for any URL or address a person gives, and far
+// below the host's frame limit, so a page can never end the host's session with one.
+const MAX_TARGET = 4096;
 
 const host = new NativeHost();
 
@@ -121,14 +123,11 @@ async function runCheck(session, message, reply) {
       return;
     }
     const options = checkOptions(settings, hello.capabilities, { fresh: message.fresh === true });
+    // The check's own limit (the user's, else the host's default) plus a grace period.
+    const seconds = optionValue('timeout', settings, hello.capabilities);
     check.handle = host.startCheck({ target, options }, {
-      timeoutMs: options.timeout * 1000 + TIMEOUTS.checkGrace,
-      onProgress: (progress) => {
-        const { id, ...rest } = progress;
-        // The page draws "0 of 6 probes done" and needs the ports for that.
-        if (rest.stage === 'dns') rest.ports = options.ports;
-        reply(rest);
-      },
+      timeoutMs: Number.isFinite(seconds) ? seconds * 1000 + TIMEOUTS.checkGrace : TIMEOUTS.checkUnadvertised,
+      onProgress: ({ id, ...progress }) => reply(progress), // the host's, as it sent it
     });
     const outcome = await check.handle.done;
     if (outcome.cancelled) {

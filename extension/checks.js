@@ -5,7 +5,9 @@
 //
 // A result that could not be had ("unknown": a timeout, a list that refused to answer) is
 // shown grey with a question mark and the reason. It is never shown as good.
-import { clear, el, hostText, plural, rfcReferences, sentence, shortenDnsNames } from './util.js';
+import {
+  clear, el, hostText, isCompactPage as compact, plural, rfcReferences, sentence, shortenDnsNames,
+} from './util.js';
 
 // Tones as for the probes (ok | warn | bad | neutral), plus unknown: neutral with a "?".
 const GLYPH = Object.freeze({ ok: '✓', warn: '!', bad: '✕', neutral: '–', unknown: '?' });
@@ -14,10 +16,6 @@ const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
 const text = (v) => (v === null || v === undefined ? '' : String(v));
 const list = (v) => (Array.isArray(v) ? v : []);
 const withReason = (words, reason) => (text(reason) ? `${words}: ${hostText(reason, { compact: compact() }).replace(/\.$/, '')}` : words);
-
-function compact() {
-  return document.body.classList.contains('popup');
-}
 
 function glyph(tone) {
   return el('span', { class: 'status-glyph', 'aria-hidden': 'true', text: GLYPH[tone] ?? GLYPH.neutral });

@@ -1,42 +1,23 @@
 // The check screen shared by the popup and the report page: the target field, Check and
 // Cancel, the verdict banner, the status line, the MX list that fills in while the check
-// runs, the findings, the helper problems and the copy buttons. The pages add their own
-// parts through the callbacks.
+// runs, the findings, the helper problems and the copy buttons. Its markup is built here from
+// checkscreen.js, in the place of the page's #check-screen; the pages add their own parts
+// through the callbacks.
 import { api } from './api.js';
-import {
-  MxListView, clear, dimensionFindings, formatAge, formatDuration, hideHostProblem, hostText, plural, renderFindings,
-  renderHostProblem, renderVerdict, sentence, verdictSummary, displayDomain, el,
-} from './render.js';
 import { hasAssessment, renderDimensions, renderSenders } from './assessment.js';
 import { hidePolicies, renderPolicies } from './checks.js';
+import { checkScreen } from './checkscreen.js';
+import { dimensionFindings, renderFindings } from './findings.js';
+import { hideHostProblem, problemStatus, renderHostProblem } from './hostproblem.js';
+import { toUnicode as displayDomain } from './idn.js';
+import { MxListView } from './mxlist.js';
+import { portOrder } from './ports.js';
+import { defaultPorts, optionLabel } from './settings.js';
 import { reportSummary } from './summary.js';
+import { clear, el, formatAge, formatDuration, hostText, isCompactPage, plural, sentence } from './util.js';
+import { renderVerdict, verdictSummary } from './verdict.js';
 
 const $ = (id) => document.getElementById(id);
-
-const PROBLEM_STATUS = Object.freeze({
-  missing: 'The mxhealth helper is not installed.',
-  too_old: 'The mxhealth helper is too old for this extension.',
-  forbidden: 'The mxhealth helper is not registered for this extension.',
-  crashed: 'The mxhealth helper stopped unexpectedly.',
-});
-
-// The options a check can fail on, by the names of the check request (docs/protocol.md), in
-// the words of the options page.
-const OPTION_LABELS = Object.freeze({
-  ca_file: 'Extra trusted CA certificates',
-  trust_anchor: 'DNSSEC trust anchor file',
-  resolver: 'DNS resolver',
-  ehlo: 'EHLO name',
-  ports: 'Ports to probe',
-  blocklists: 'Blocklists',
-  dqs_key: 'Spamhaus DQS key',
-  allow_private: 'Also probe private and other non-public addresses',
-  timeout: 'Timeouts: whole check',
-  connect_timeout: 'Timeouts: TCP connection',
-  greeting_timeout: 'Timeouts: server greeting',
-  reply_timeout: 'Timeouts: each reply',
-  tls_timeout: 'Timeouts: TLS handshake',
-});
 
 // The option that made a check fail: the host names it (`option`); a host that does not is
 // understood from the error code.
@@ -50,7 +31,7 @@ export function failedOption(error) {
 
 // "The option “Extra trusted CA certificates” cannot be used: …" and a link to the options.
 function optionProblem(option, message) {
-  const label = OPTION_LABELS[option] ?? option.replace(/_/g, ' ');
+  const label = optionLabel(option);
   // "The CA file … does not exist" continues the sentence: "cannot be used: the CA file …".
   const reason = hostText(message).trim().replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
   const link = el('a', { class: 'options-link', href: api.runtime.getURL('options.html'), target: '_blank', text: 'Change it in Options' });
@@ -73,7 +54,9 @@ export class CheckView {
     this.target = '';
     this.run = 0;
     this.running = false;
+    this.portOrder = portOrder(); // the host's, once it has said hello
 
+    $('check-screen').replaceWith(...checkScreen({ compact: isCompactPage() }));
     this.form = $('check-form');
     this.input = $('target-input');
     this.cancelButton = $('cancel-button');
@@ -111,7 +94,7 @@ export class CheckView {
     });
     this.cancelButton.addEventListener('click', () => this.cancel());
     this.againButton?.addEventListener('click', () => { if (this.target) this.check(this.target, { fresh: true }); });
-    this.copySummary.addEventListener('click', () => this.#copy(reportSummary, 'Summary copied to the clipboard.'));
+    this.copySummary.addEventListener('click', () => this.#copy((r) => reportSummary(r, this.portOrder), 'Summary copied to the clipboard.'));
     this.copyJson.addEventListener('click', () => this.#copy((r) => JSON.stringify(r, null, 2), 'JSON copied to the clipboard.'));
     this.#setRunning(false);
   }
@@ -164,10 +147,16 @@ export class CheckView {
     this.setStatus(`Checking ${displayDomain(target)}…`);
     this.hooks.onStart(target);
     try {
+      // The host's default ports set the order of the probe rows. A hello that fails is
+      // the check's failure too, and the check says it.
+      const hello = this.client.hello().then((h) => {
+        if (run === this.run) this.mx.order = this.portOrder = portOrder(defaultPorts(h.capabilities));
+      }, () => {});
       const answer = await this.client.check(target, {
         fresh,
         onProgress: (p) => { if (run === this.run) this.#progress(p); },
       });
+      await hello;
       if (run !== this.run) return;
       if (answer.type === 'cancelled') this.#cancelled();
       else this.#showResult(answer);
@@ -197,10 +186,7 @@ export class CheckView {
     if (error.kind === 'host_problem') {
       const button = renderHostProblem(this.problem, error);
       button.addEventListener('click', () => retry());
-      const status = error.problem === 'timeout'
-        ? `The mxhealth helper didn't answer in ${error.details?.seconds ?? '?'} s.`
-        : PROBLEM_STATUS[error.problem] ?? PROBLEM_STATUS.crashed;
-      renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: status });
+      renderVerdict(this.verdict, { verdict: 'error', domain: displayDomain(this.target), summary: problemStatus(error) });
       this.setStatus('');
       return;
     }
@@ -280,7 +266,7 @@ export class CheckView {
     this.cachedResult = answer.cached === true;
     hideHostProblem(this.problem);
     this.results.hidden = false;
-    const compact = document.body.classList.contains('popup');
+    const compact = isCompactPage();
     const option = report.error ? failedOption(report.error) : null;
     const problem = option && report.error?.option ? optionProblem(option, report.error.message) : null;
     renderVerdict(this.verdict, {

@@ -11,8 +11,9 @@ export const HOST_NAME = 'org.mxhealth.host';
 export const PROTOCOL_VERSION = 1;
 export const REQUIRED_MESSAGES = Object.freeze(['check', 'cancel', 'registrable_domain']);
 
-// Milliseconds. A check gets its own `timeout` option plus CHECK_GRACE, restarted by each
-// progress message, so a long check that keeps reporting is never cut off.
+// Milliseconds. A check gets its own `timeout` option plus checkGrace, restarted by each
+// progress message, so a long check that keeps reporting is never cut off. A host too old to
+// advertise its default `timeout` (and no timeout chosen) gets checkUnadvertised instead.
 export const TIMEOUTS = Object.freeze({
   hello: 5000,
   registrable_domain: 5000,
@@ -21,6 +22,7 @@ export const TIMEOUTS = Object.freeze({
   clear_history: 10000,
   validate_options: 10000,
   checkGrace: 15000,
+  checkUnadvertised: 60000,
 });
 
 // The host cannot be used: problem is missing | forbidden | crashed | timeout | too_old.

@@ -4,8 +4,10 @@
 import { api } from './api.js';
 import { BackgroundClient } from './client.js';
 import { CheckView } from './checkview.js';
-import { VERDICTS, clear, el, formatDate, formatDuration, hostText, renderChanges, renderHistory, sentence } from './render.js';
-import { loadSettings } from './settings.js';
+import { renderChanges, renderHistory } from './history.js';
+import { loadSettings, optionValue } from './settings.js';
+import { clear, el, formatDate, formatDuration, hostText, sentence } from './util.js';
+import { verdictWords } from './verdict.js';
 
 const $ = (id) => document.getElementById(id);
 const client = new BackgroundClient();
@@ -43,9 +45,10 @@ function showDns(report) {
 async function showHistory(domain, name) {
   const section = $('history-section');
   try {
-    const [answer, settings] = await Promise.all([client.history(domain), loadSettings()]);
-    renderHistory($('history'), answer.entries);
-    const off = settings.history ? '' : ' Keeping a history is turned off in the options, so new checks are not added.';
+    const [answer, settings, hello] = await Promise.all([client.history(domain), loadSettings(), client.hello()]);
+    renderHistory($('history'), answer.entries, view.portOrder);
+    const kept = optionValue('history', settings, hello.capabilities) !== false;
+    const off = kept ? '' : ' Keeping a history is turned off in the options, so new checks are not added.';
     $('history-note').textContent = answer.entries.length
       ? `${answer.entries.length === 1 ? `The only stored check of ${name}` : `The last ${answer.entries.length} checks of ${name}, newest first`}. Stored only on this computer.${off}`
       : `No checks of ${name} are stored on this computer.${off}`;
@@ -68,7 +71,7 @@ const view = new CheckView(client, {
   },
   onReport: (report, answer) => {
     const name = report.domain_unicode || report.domain;
-    document.title = `mxhealth: ${name} — ${VERDICTS[report.verdict]?.label ?? report.verdict}`;
+    document.title = `mxhealth: ${name} — ${verdictWords(report.verdict).label}`;
     $('report-meta').textContent = `Checked ${formatDate(report.checked_at)} · took ${formatDuration(report.duration_ms)}`
       + `${answer.cached ? ' · from the cache' : ''} · mxhealth ${report.version}`;
     renderChanges($('changes'), report);

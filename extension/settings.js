@@ -1,79 +1,102 @@
-// The user's settings: defaults, loading, saving, validation, and how they become the
-// options of a `check` request (docs/protocol.md, "check"). Shared by the background and
-// the pages; it touches no DOM.
+// The user's settings: what the user chose on the options page, and nothing else. Every check
+// option's default and limits are the host's: it advertises them in its hello
+// (`capabilities.options` and `capabilities.request_options`, docs/protocol.md), and this
+// module reads them from there. A setting the user did not choose is not stored and not sent,
+// so the host applies its own default. The checks here of how a value is written (an IP
+// address, a zone name, a full path) only catch typos early; the host judges every value.
+// Shared by the background and the pages; it touches no DOM.
 import { api } from './api.js';
+import { plural } from './util.js';
 
-export const DEFAULT_BLOCKLISTS = Object.freeze([
-  'zen.spamhaus.org',
-  'dbl.spamhaus.org',
-  'bl.spamcop.net',
-  'b.barracudacentral.org',
-  'psbl.surriel.com',
-  'bl.mailspike.net',
-  'dnsbl-1.uceprotect.net',
-  'dnsbl.dronebl.org',
-]);
-
-// Stored under the key "settings" in storage.local. Missing keys take these values.
-export const DEFAULTS = Object.freeze({
-  ports: [25, 587, 465],
-  resolver: '',
-  timeout: 30,
-  connect_timeout: 5,
-  greeting_timeout: 20,
-  reply_timeout: 10,
-  tls_timeout: 10,
-  allow_private: false,
-  trust_anchor: '',
-  ca_file: '',
-  ehlo: '',
-  history: true,
-  blocklists: DEFAULT_BLOCKLISTS,
-  dqs_key: '',
+// The settings the options page offers, by their names in the check request, in its words.
+// `section`: the group a field sits in on the page.
+export const OPTION_LABELS = Object.freeze({
+  ports: { label: 'Ports to probe' },
+  resolver: { label: 'DNS resolver' },
+  timeout: { section: 'Timeouts', label: 'Whole check' },
+  connect_timeout: { section: 'Timeouts', label: 'TCP connection' },
+  greeting_timeout: { section: 'Timeouts', label: 'Server greeting' },
+  reply_timeout: { section: 'Timeouts', label: 'Each reply' },
+  tls_timeout: { section: 'Timeouts', label: 'TLS handshake' },
+  blocklists: { label: 'Blocklists' },
+  dqs_key: { label: 'Spamhaus DQS key' },
+  history: { label: 'Keep a history of checks' },
+  allow_private: { label: 'Also probe private and other non-public addresses' },
+  trust_anchor: { label: 'DNSSEC trust anchor file' },
+  ca_file: { label: 'Extra trusted CA certificates' },
+  ehlo: { label: 'EHLO name' },
 });
 
-// The ranges the host accepts (docs/protocol.md, the table of check options).
-export const TIMEOUT_LIMITS = Object.freeze({
-  timeout: { min: 1, max: 300, label: 'Whole check' },
-  connect_timeout: { min: 1, max: 120, label: 'TCP connection' },
-  greeting_timeout: { min: 1, max: 120, label: 'Server greeting' },
-  reply_timeout: { min: 1, max: 120, label: 'Each reply' },
-  tls_timeout: { min: 1, max: 120, label: 'TLS handshake' },
-});
-export const MAX_PORTS = 8;
+export const SETTING_KEYS = Object.freeze(Object.keys(OPTION_LABELS));
+export const TIMEOUT_KEYS = Object.freeze(SETTING_KEYS.filter((key) => OPTION_LABELS[key].section === 'Timeouts'));
 
-const STRING_KEYS = ['resolver', 'trust_anchor', 'ca_file', 'ehlo', 'dqs_key'];
-const BOOLEAN_KEYS = ['allow_private', 'history'];
-
-function isPort(n) {
-  return Number.isInteger(n) && n >= 1 && n <= 65535;
+// "Timeouts: whole check", "Extra trusted CA certificates": a setting as messages name it.
+export function optionLabel(name) {
+  const words = OPTION_LABELS[name];
+  if (!words) return String(name).replace(/_/g, ' ');
+  return words.section ? `${words.section}: ${words.label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : words.label;
 }
 
-// Fills in defaults and drops values of the wrong type, so that code reading settings never
-// has to guess. Out-of-range numbers are kept: the host answers them with `input.usage`,
-// which the page shows, rather than the extension silently changing what the user saved.
+// ---- The host's table ---------------------------------------------------------------------------
+
+// name -> the host's entry ({name, type, default, minimum, maximum, min_items, max_items,
+// max_length, help}), check options and request options alike. A key absent from an entry
+// means no such limit. Empty when the host advertises no table (older, or not reachable).
+export function optionTable(capabilities) {
+  const table = new Map();
+  for (const entries of [capabilities?.options, capabilities?.request_options]) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      if (entry && typeof entry === 'object' && typeof entry.name === 'string') table.set(entry.name, entry);
+    }
+  }
+  return table;
+}
+
+// The value a check uses: the user's setting, else the host's default (undefined when
+// neither is known).
+export function optionValue(name, settings, capabilities) {
+  return settings?.[name] ?? optionTable(capabilities).get(name)?.default ?? undefined;
+}
+
+// The ports the host probes unless told otherwise, in its order (a host older than the table
+// says them in `default_ports`).
+export function defaultPorts(capabilities) {
+  const ports = optionTable(capabilities).get('ports')?.default ?? capabilities?.default_ports;
+  return Array.isArray(ports) ? ports.map(Number).filter(Number.isInteger) : [];
+}
+
+// ---- Stored settings ------------------------------------------------------------------------------
+
+// "Zen.DNSBL.example." -> "zen.dnsbl.example"
+export function normalizeZone(zone) {
+  return String(zone).trim().toLowerCase().replace(/\.$/, '');
+}
+
+function cleanValue(key, value) {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (!Array.isArray(value)) return undefined;
+  if (key === 'blocklists') return [...new Set(value.filter((z) => typeof z === 'string').map(normalizeZone).filter(Boolean))];
+  if (key === 'ports') return [...new Set(value.map(Number).filter(Number.isInteger))];
+  return [...new Set(value.filter((v) => typeof v === 'string').map((v) => v.trim()).filter(Boolean))];
+}
+
+// Only the settings the options page knows, with values of a usable type; an empty string
+// means "not chosen" and is dropped. Values out of the host's range are kept: the host
+// answers them with `input.usage`, which the page shows, rather than the extension silently
+// changing what the user saved.
 export function normalizeSettings(raw) {
-  const s = { ...DEFAULTS, blocklists: [...DEFAULTS.blocklists], ports: [...DEFAULTS.ports] };
-  if (!raw || typeof raw !== 'object') return s;
-  if (Array.isArray(raw.ports)) {
-    // One order everywhere: 25, 587, 465, then the others.
-    const rank = (p) => { const i = [25, 587, 465].indexOf(p); return i >= 0 ? i : 3 + p; };
-    const ports = [...new Set(raw.ports.map(Number).filter(isPort))].sort((a, b) => rank(a) - rank(b));
-    if (ports.length) s.ports = ports;
+  const settings = {};
+  if (!raw || typeof raw !== 'object') return settings;
+  for (const key of SETTING_KEYS) {
+    const value = cleanValue(key, raw[key]);
+    if (value !== undefined) settings[key] = value;
   }
-  for (const key of Object.keys(TIMEOUT_LIMITS)) {
-    const n = Number(raw[key]);
-    if (raw[key] !== undefined && raw[key] !== '' && Number.isInteger(n)) s[key] = n;
-  }
-  for (const key of STRING_KEYS) if (typeof raw[key] === 'string') s[key] = raw[key].trim();
-  for (const key of BOOLEAN_KEYS) if (typeof raw[key] === 'boolean') s[key] = raw[key];
-  if (Array.isArray(raw.blocklists)) {
-    s.blocklists = [...new Set(raw.blocklists.filter((z) => typeof z === 'string')
-      .map((z) => z.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean))];
-  }
-  return s;
+  return settings;
 }
 
+// Stored under the key "settings" in storage.local.
 export async function loadSettings() {
   const stored = await api.storage.local.get('settings');
   return normalizeSettings(stored?.settings);
@@ -83,12 +106,18 @@ export async function saveSettings(settings) {
   await api.storage.local.set({ settings: normalizeSettings(settings) });
 }
 
+// ---- Validation -----------------------------------------------------------------------------------
+
 // "127.0.0.1, 198.51.100.53@5353  ::1" -> ["127.0.0.1", "198.51.100.53@5353", "::1"]
 export function splitResolvers(text) {
-  return String(text ?? '').split(/[\s,]+/).filter(Boolean);
+  return (Array.isArray(text) ? text : String(text ?? '').split(/[\s,]+/)).filter(Boolean);
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+// Four numbers below 256 without leading zeros.
+const isIpv4 = (addr) => {
+  const parts = addr.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) < 256);
+};
 // Loose on purpose: the host parses the address; this only catches typos such as a host name.
 const IPV6 = /^[0-9a-f:.]+$/i;
 
@@ -101,11 +130,9 @@ export function resolverError(entry) {
     port = entry.slice(at + 1);
   }
   if (addr.startsWith('[') && addr.endsWith(']')) addr = addr.slice(1, -1);
-  const ok = IPV4.test(addr) || (addr.includes(':') && IPV6.test(addr) && addr.split('::').length <= 2);
+  const ok = isIpv4(addr) || (addr.includes(':') && IPV6.test(addr) && addr.split('::').length <= 2);
   if (!ok) return `“${entry}” is not an IP address (a resolver is given as ADDR or ADDR@PORT).`;
-  if (port !== null && !(/^\d{1,5}$/.test(port) && isPort(Number(port)))) {
-    return `“${entry}” has a port that is not a number from 1 to 65535.`;
-  }
+  if (port !== null && !/^\d+$/.test(port)) return `“${entry}” has a port that is not a number.`;
   return null;
 }
 
@@ -113,52 +140,85 @@ function looksAbsolutePath(p) {
   return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p);
 }
 
-// Returns {field: message} for every problem; empty when the settings can be saved.
-export function validateSettings(s) {
+// "from 1 to 300", "of at least 1", "" (no limit known)
+function rangeWords(min, max) {
+  if (Number.isFinite(min) && Number.isFinite(max)) return ` from ${min} to ${max}`;
+  if (Number.isFinite(min)) return ` of at least ${min}`;
+  if (Number.isFinite(max)) return ` of at most ${max}`;
+  return '';
+}
+
+const secondsWords = (entry) => `A whole number of seconds${rangeWords(entry?.minimum, entry?.maximum)}.`;
+
+// How each setting is written, given the host's entry (or none). Returns a message, or null.
+const FORMAT = Object.freeze({
+  ports: (v) => (Array.isArray(v) && v.every(Number.isInteger) ? null : 'Ports are whole numbers.'),
+  resolver: (v) => splitResolvers(v).map(resolverError).find(Boolean) ?? null,
+  trust_anchor: (v) => (looksAbsolutePath(v) ? null : 'Give the full path of the file, e.g. /etc/mxhealth/root.key.'),
+  ca_file: (v) => (looksAbsolutePath(v) ? null : 'Give the full path of the file, e.g. /etc/ssl/my-ca.pem.'),
+  ehlo: (v) => (/^\[[^\]\s]+\]$/.test(v) || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.?$/.test(v)
+    ? null : 'A host name with a dot (mail.example.com) or an address literal such as [198.51.100.7].'),
+  blocklists: (v) => {
+    const bad = (Array.isArray(v) ? v : []).find((zone) => !/^([a-z0-9_-]+\.)+[a-z0-9-]+$/i.test(zone));
+    return bad === undefined ? null : `“${bad}” is not a DNS zone name.`;
+  },
+  dqs_key: (v) => (/^[A-Za-z0-9]+$/.test(v) ? null : 'A Spamhaus DQS key has letters and digits only.'),
+  ...Object.fromEntries(TIMEOUT_KEYS.map((key) => [key, (v, entry) => (Number.isInteger(v) ? null : secondsWords(entry))])),
+});
+
+// What one item of a list setting is called in the messages.
+const ITEM_NOUNS = Object.freeze({ ports: 'port', resolver: 'resolver', blocklists: 'blocklist' });
+
+const inRange = (n, min, max) => !(Number.isFinite(min) && n < min) && !(Number.isFinite(max) && n > max);
+
+// Whether a value keeps to the limits of the host's entry. Returns a message, or null.
+function limitProblem(key, value, entry) {
+  if (!entry) return null;
+  const { minimum, maximum, min_items: minItems, max_items: maxItems, max_length: maxLength } = entry;
+  if (Array.isArray(value)) {
+    const noun = ITEM_NOUNS[key] ?? 'entry';
+    if (Number.isFinite(minItems) && value.length < minItems) return `Choose at least ${plural(minItems, noun)}.`;
+    if (Number.isFinite(maxItems) && value.length > maxItems) return `At most ${plural(maxItems, noun)} in all.`;
+    if (!value.every((n) => typeof n !== 'number' || inRange(n, minimum, maximum))) {
+      return `Each ${noun} is a number${rangeWords(minimum, maximum)}.`;
+    }
+    const long = value.find((v) => typeof v === 'string' && Number.isFinite(maxLength) && v.length > maxLength);
+    return long === undefined ? null : `“${long.slice(0, 40)}…” is longer than ${plural(maxLength, 'character')}.`;
+  }
+  if (typeof value === 'number' && !inRange(value, minimum, maximum)) {
+    return entry.type === 'seconds' ? secondsWords(entry) : `A number${rangeWords(minimum, maximum)}.`;
+  }
+  if (typeof value === 'string' && Number.isFinite(maxLength) && value.length > maxLength) {
+    return `At most ${plural(maxLength, 'character')}.`;
+  }
+  return null;
+}
+
+// Returns {key: message} for every problem; empty when the settings can be saved. `table`:
+// the host's (optionTable); without it only how values are written is checked.
+export function validateSettings(settings, table = new Map()) {
   const errors = {};
-  if (!Array.isArray(s.ports) || s.ports.length === 0) errors.ports = 'Choose at least one port.';
-  else if (s.ports.length > MAX_PORTS) errors.ports = `At most ${MAX_PORTS} ports can be probed.`;
-  else if (!s.ports.every(isPort)) errors.ports = 'Ports are numbers from 1 to 65535.';
-  for (const entry of splitResolvers(s.resolver)) {
-    const e = resolverError(entry);
-    if (e) { errors.resolver = e; break; }
+  for (const [key, value] of Object.entries(settings)) {
+    const entry = table.get(key);
+    const problem = FORMAT[key]?.(value, entry) ?? limitProblem(key, key === 'resolver' ? splitResolvers(value) : value, entry);
+    if (problem) errors[key] = problem;
   }
-  for (const [key, { min, max }] of Object.entries(TIMEOUT_LIMITS)) {
-    const n = s[key];
-    if (!Number.isInteger(n) || n < min || n > max) errors[key] = `A whole number of seconds from ${min} to ${max}.`;
-  }
-  if (s.trust_anchor && !looksAbsolutePath(s.trust_anchor)) errors.trust_anchor = 'Give the full path of the file, e.g. /etc/mxhealth/root.key.';
-  if (s.ca_file && !looksAbsolutePath(s.ca_file)) errors.ca_file = 'Give the full path of the file, e.g. /etc/ssl/my-ca.pem.';
-  if (s.ehlo && !(/^\[[^\]\s]+\]$/.test(s.ehlo) || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.?$/.test(s.ehlo))) {
-    errors.ehlo = 'A host name with a dot (mail.example.com) or an address literal such as [198.51.100.7].';
-  }
-  for (const zone of s.blocklists ?? []) {
-    if (!/^([a-z0-9_-]+\.)+[a-z0-9-]+$/i.test(zone)) { errors.blocklists = `“${zone}” is not a DNS zone name.`; break; }
-  }
-  if (s.dqs_key && !/^[A-Za-z0-9]+$/.test(s.dqs_key)) errors.dqs_key = 'A Spamhaus DQS key has letters and digits only.';
   return errors;
 }
 
-// The `options` of a check request. Empty strings mean "not set" and are left out, so the
-// host uses its own defaults. Blocklist options go only to hosts that can use them.
-export function checkOptions(s, capabilities, { fresh = false } = {}) {
-  const options = {
-    ports: s.ports,
-    timeout: s.timeout,
-    connect_timeout: s.connect_timeout,
-    greeting_timeout: s.greeting_timeout,
-    reply_timeout: s.reply_timeout,
-    tls_timeout: s.tls_timeout,
-    allow_private: s.allow_private,
-    history: s.history,
-  };
-  const resolvers = splitResolvers(s.resolver);
-  if (resolvers.length) options.resolver = resolvers;
-  for (const key of ['trust_anchor', 'ca_file', 'ehlo']) if (s[key]) options[key] = s[key];
-  if (fresh) options.fresh = true;
-  if (capabilities?.checks?.includes('dnsbl')) {
-    options.blocklists = s.blocklists;
-    if (s.dqs_key) options.dqs_key = s.dqs_key;
+// ---- The check request --------------------------------------------------------------------------
+
+// The `options` of a check (or validate_options) request: only what the user chose, so the
+// host applies its own defaults to the rest. With the host's table, only the options it lists;
+// without one, the blocklist settings go only to a host that checks blocklists.
+export function checkOptions(settings, capabilities, { fresh = false } = {}) {
+  const table = optionTable(capabilities);
+  const checksBlocklists = (capabilities?.checks ?? []).includes('dnsbl');
+  const options = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const known = table.size ? table.has(key) : checksBlocklists || (key !== 'blocklists' && key !== 'dqs_key');
+    if (known) options[key] = key === 'resolver' ? splitResolvers(value) : value;
   }
+  if (fresh) options.fresh = true;
   return options;
 }

@@ -1,7 +1,11 @@
 // A plain-text summary of a report, to paste into a chat message or a ticket.
 import { DIMENSION_STATUS, dimensionsOf, hasAssessment, senderRows } from './assessment.js';
 import { blocklistSummary, daneText, policyRows, ptrText } from './checks.js';
-import { VERDICTS, certDays, hostText, mxStatus, portRank, probeStatus, sentence, shortIssuer, sortFindings } from './render.js';
+import { sortFindings } from './findings.js';
+import { certDays, mxStatus, probeStatus, shortIssuer } from './mxlist.js';
+import { portOrder } from './ports.js';
+import { hostText, sentence } from './util.js';
+import { verdictWords } from './verdict.js';
 
 // "port 25: Encrypted (TLS 1.3); certificate expired 10 days ago; issued by Test CA (…), expired on …"
 function probeLine(probe) {
@@ -12,9 +16,10 @@ function probeLine(probe) {
   return parts.join('; ');
 }
 
-export function reportSummary(report) {
+// `order`: the order of the ports (ports.js), the host's.
+export function reportSummary(report, order = portOrder()) {
   const lines = [];
-  const verdict = VERDICTS[report.verdict]?.label ?? report.verdict;
+  const verdict = verdictWords(report.verdict).label;
   lines.push(`Mail servers of ${report.domain_unicode || report.domain}: ${verdict}`);
   if (hasAssessment(report)) {
     lines.push(hostText(report.assessment.headline.text), '');
@@ -49,7 +54,7 @@ export function reportSummary(report) {
       }
       const info = new Map((r.addresses ?? []).map((a) => [a.ip, a]));
       for (const ip of r.ips ?? []) {
-        const probes = (r.smtp_probes ?? []).filter((p) => p.ip === ip).sort((a, b) => portRank(a.port) - portRank(b.port));
+        const probes = (r.smtp_probes ?? []).filter((p) => p.ip === ip).sort((a, b) => order.rank(a.port) - order.rank(b.port));
         const more = [];
         const address = info.get(ip);
         if (address?.ptr?.status) more.push(ptrText(address.ptr));

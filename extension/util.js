@@ -1,5 +1,5 @@
 // Small helpers shared by the pages: elements built without HTML strings, sentences,
-// plurals and RFC links.
+// plurals, RFC links, dates and durations, and whether the page is the compact popup.
 //
 // Everything that comes from the host (and so from DNS and from mail servers: hostile
 // text) goes into the page with textContent or as attribute values of elements built here.
@@ -64,6 +64,34 @@ export function rfcReferences(reference) {
 // 1069 -> "1,069": numbers in sentences read the same in every locale of the browser.
 export function formatCount(n) {
   return Number(n).toLocaleString('en-US');
+}
+
+// ---- Page form and dates -----------------------------------------------------------------------
+
+// True on the toolbar popup (narrow: details folded, long names shortened), false on the
+// report page and the options page.
+export function isCompactPage() {
+  return document.body.classList.contains('popup');
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDate(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : dateFormat.format(d);
+}
+
+export function formatDuration(ms) {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  return `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+}
+
+export function formatAge(ms) {
+  const s = Math.round(ms / 1000);
+  if (s < 5) return 'a moment';
+  if (s < 60) return plural(s, 'second');
+  const m = Math.round(s / 60);
+  return plural(m, 'minute');
 }
 
 // ---- Text from the host, for people who use the extension -------------------------------------

@@ -57,6 +57,15 @@ export function writeHostManifest(userDataDir, hostPath) {
   fs.writeFileSync(path.join(dir, `${HOST_NAME}.json`), JSON.stringify(manifest, null, 2));
 }
 
+// A wrapper in `dir` that Chromium can start as the native host: fake_host.py in one of its
+// modes, with the variables of `env` set (MXH_FAKE_LOG: where it writes the requests it gets).
+export function fakeHost(dir, mode, env = {}) {
+  const file = path.join(dir, `host-${mode}.sh`);
+  const vars = Object.entries(env).map(([name, value]) => `${name}='${value}' `).join('');
+  fs.writeFileSync(file, `#!/bin/sh\n${vars}exec /usr/bin/python3 ${path.join(here, 'fake_host.py')} ${mode} "$@"\n`, { mode: 0o755 });
+  return file;
+}
+
 // Starts Chromium. `host`: 'registered' (the built binary), 'missing' (no manifest), or a
 // path to another executable to register (e.g. a script that exits at once).
 export async function launch({
@@ -102,6 +111,9 @@ export async function launch({
     url: (page) => `chrome-extension://${EXTENSION_ID}/${page}`,
     async setSettings(settings) {
       await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+    },
+    async storedSettings() {
+      return worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings);
     },
     async open(pageAndQuery) {
       const page = await context.newPage();

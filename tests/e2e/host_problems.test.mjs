@@ -5,20 +5,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { EXTENSION_ID, HOST_NAME, env, finalVerdict, launch, screenshot, worldSettings } from './harness.mjs';
+import {
+  EXTENSION_ID, HOST_NAME, env, fakeHost as fakeHostIn, finalVerdict, launch, screenshot, worldSettings,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mxh-e2e-hosts-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-// A wrapper that Chromium can start: fake_host.py in one of its modes.
-function fakeHost(mode) {
-  const file = path.join(scratch, `host-${mode}.sh`);
-  fs.writeFileSync(file, `#!/bin/sh\nexec /usr/bin/python3 ${path.join(here, 'fake_host.py')} ${mode} "$@"\n`, { mode: 0o755 });
-  return file;
-}
+const fakeHost = (mode) => fakeHostIn(scratch, mode);
 
 async function problemShown(host, { target = 'smtp.test', timeout = 15000, name } = {}) {
   const browser = await launch({ host });

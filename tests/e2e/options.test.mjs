@@ -9,10 +9,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EXTENSION_DIR, finalVerdict, launch, screenshot, worldSettings } from './harness.mjs';
 
-async function storedSettings(browser) {
-  return browser.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings);
-}
-
 describe('options page', () => {
   let browser;
   before(async () => {
@@ -31,7 +27,7 @@ describe('options page', () => {
     await page.locator('#ports-custom').fill('2525');
     await page.locator('#save').click();
     await page.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'ok');
-    const saved = await storedSettings(browser);
+    const saved = await browser.storedSettings();
     assert.deepEqual(saved.ports, [25, 587, 2525]);
     assert.equal(saved.resolver, '127.0.0.1');
     assert.equal(saved.allow_private, true);
@@ -41,14 +37,14 @@ describe('options page', () => {
     await page.locator('#save').click();
     await page.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'bad');
     assert.ok(await page.locator('#ports-error').isVisible());
-    assert.deepEqual((await storedSettings(browser)).ports, [25, 587, 2525]);
+    assert.deepEqual((await browser.storedSettings()).ports, [25, 587, 2525]);
     await screenshot(page, 'options-page');
     await page.close();
   });
 
   test('a CA file, trust anchor or resolver the helper cannot use is refused next to its field', async (t) => {
     await browser.setSettings(worldSettings());
-    const before = await storedSettings(browser);
+    const before = await browser.storedSettings();
     const page = await browser.open('options.html');
     await page.locator('#helper-status').getByText(/Connected to mxhealth/).waitFor();
     const hello = await browser.worker.evaluate(async () => new Promise((resolve) => {
@@ -76,7 +72,7 @@ describe('options page', () => {
     assert.match(await page.locator('#trust_anchor-error').textContent(), /\/nonexistent\/mxh-root\.key/);
     assert.equal(await page.locator('#ca-file').getAttribute('aria-invalid'), 'true');
     assert.match(await page.locator('#save-status').textContent(), /Not saved/);
-    assert.deepEqual(await storedSettings(browser), before, 'nothing was saved');
+    assert.deepEqual(await browser.storedSettings(), before, 'nothing was saved');
     assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /(^|\s)--[a-z]/m);
     await screenshot(page, 'options-helper-problems');
 
@@ -86,7 +82,7 @@ describe('options page', () => {
     await page.locator('#save').click();
     await page.waitForFunction(() => document.querySelector('#save-status')?.dataset.level === 'ok');
     assert.ok(await page.locator('#ca_file-error').isHidden());
-    assert.equal((await storedSettings(browser)).ca_file, before.ca_file);
+    assert.equal((await browser.storedSettings()).ca_file, before.ca_file);
     await page.close();
   });
 

@@ -15,8 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checks/check_options.h"
-#include "checks/dnsbl.h"
+#include "checks/options/check_options.h"
+#include "checks/reputation/dnsbl.h"
+#include "core/limits.h"
 #include "fuzz_input.h"
 
 namespace {
@@ -48,7 +49,7 @@ bool mentionsKey(std::string_view text) {
 
 void checkResult(const BlocklistDef& list, const mxh::Result<mxh::dns::Answer>& answer, const BlocklistResult& result) {
   if (result.list != list.name || result.zone != list.zone) std::abort();
-  if (result.codes.size() > mxh::checks::kMaxBlocklistCodes) std::abort();
+  if (result.codes.size() > mxh::limits::kMaxBlocklistCodes) std::abort();
   switch (result.status) {
     case BlocklistStatus::listed:
       // Only 127.0.0.0/8 codes list; every code has its meaning.

@@ -12,7 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checks/mail_policy.h"
+#include "checks/policy/mail_policy.h"
+#include "core/limits.h"
 #include "core/text.h"
 #include "fuzz_input.h"
 
@@ -63,15 +64,15 @@ void checkCommon(const Report& report) {
   if ((report.status == PolicyStatus::invalid || report.status == PolicyStatus::multiple) && !report.error) {
     std::abort();
   }
-  if (report.record && report.record->size() > mxh::checks::kMaxRecordDisplay) std::abort();
+  if (report.record && report.record->size() > mxh::limits::kMaxRecordDisplay) std::abort();
   if (report.bogus && report.status != PolicyStatus::unknown) std::abort();
   mustSerialize(mxh::checks::toJson(report));
 }
 
 void checkRua(const std::vector<std::string>& rua) {
-  if (rua.size() > mxh::checks::kMaxReportUris) std::abort();
+  if (rua.size() > mxh::limits::kMaxReportUris) std::abort();
   for (const std::string& uri : rua) {
-    if (uri.empty() || uri.size() > mxh::checks::kMaxUriDisplay) std::abort();
+    if (uri.empty() || uri.size() > mxh::limits::kMaxUriDisplay) std::abort();
   }
 }
 
@@ -143,7 +144,7 @@ void checkDecodeTxt(std::span<const std::uint8_t> rdata) {
     expected.append(reinterpret_cast<const char*>(rdata.data()) + at + 1, length);
     at += 1 + length;
   }
-  valid = valid && expected.size() <= mxh::checks::kMaxTxtLength;
+  valid = valid && expected.size() <= mxh::limits::kMaxTxtLength;
   const auto text = mxh::checks::decodeTxt(rdata);
   if (text.ok() != valid) std::abort();
   if (text && *text != expected) std::abort();

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/mta_sts.h"
+#include "checks/policy/mta_sts.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "fuzz_input.h"
@@ -55,8 +55,8 @@ void checkMatching(std::string_view pattern, std::string_view host) {
 
 void checkPolicy(const mxh::checks::StsPolicy& policy) {
   using mxh::checks::StsMode;
-  if (policy.mx.size() > mxh::checks::kMaxPolicyMxPatterns) std::abort();
-  if (policy.maxAge > mxh::checks::kMaxPolicyMaxAge) std::abort();
+  if (policy.mx.size() > mxh::limits::kMaxPolicyMxPatterns) std::abort();
+  if (policy.maxAge > mxh::limits::kMaxPolicyMaxAge) std::abort();
   if (policy.mode != StsMode::none && policy.mx.empty()) std::abort();
   for (const std::string& pattern : policy.mx) {
     if (pattern.empty() || pattern.size() > 2 + mxh::limits::kMaxDomainLength) std::abort();

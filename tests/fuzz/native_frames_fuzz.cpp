@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "core/limits.h"
 #include "protocol/framing.h"
 #include "protocol/messages.h"
 
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int frames = 0; frames < 64; ++frames) {
     auto frame = reader.next();
     if (!frame || !*frame) break;
-    if ((*frame)->empty() || (*frame)->size() > mxh::protocol::kMaxInboundFrame) std::abort();
+    if ((*frame)->empty() || (*frame)->size() > mxh::limits::kMaxInboundFrame) std::abort();
     auto request = mxh::protocol::parseRequest(**frame);
     if (auto* parsed = std::get_if<mxh::protocol::Request>(&request)) {
       if (!parsed->params.is_object()) std::abort();

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checks/reverse_dns.h"
+#include "checks/reputation/reverse_dns.h"
 #include "core/limits.h"
 #include "dns/wire.h"
 #include "fuzz_input.h"
@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return std::any_of(kAccepted.begin(), kAccepted.end(),
                        [&](const std::string& accepted) { return mxh::dns::sameName(name, accepted); });
   };
-  if (report.names.size() > mxh::checks::kMaxPtrNamesPerAddress) std::abort();
+  if (report.names.size() > mxh::limits::kMaxPtrNamesPerAddress) std::abort();
   for (std::size_t i = 0; i < report.names.size(); ++i) {
     const std::string& name = report.names[i];
     if (name.empty() || name.size() > mxh::limits::kMaxDomainLength + 2) std::abort();

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "checks/target.h"
+#include "checks/engine/target.h"
 #include "core/limits.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

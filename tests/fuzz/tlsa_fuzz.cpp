@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "core/limits.h"
 #include "tls/dane.h"
 
 namespace {
@@ -35,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const auto record = mxh::tls::parseTlsaRdata(bytes);
-  const bool fits = size >= 3 && size - 3 <= mxh::tls::kMaxTlsaDataLength;
+  const bool fits = size >= 3 && size - 3 <= mxh::limits::kMaxTlsaDataLength;
   if (record.ok() != fits) std::abort();
   if (!record) return 0;
   if (record->usage != bytes[0] || record->selector != bytes[1] || record->matchingType != bytes[2]) std::abort();

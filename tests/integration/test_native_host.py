@@ -45,6 +45,9 @@ CAPABILITIES = {
     "default_ports": [25, 587, 465],
 }
 
+CHECK_OPTIONS = ["ports", "timeout", "no_smtp", "resolver", "trust_anchor", "allow_private", "ehlo", "ca_file",
+                 "connect_timeout", "greeting_timeout", "reply_timeout", "tls_timeout", "blocklists", "dqs_key"]
+
 _EOF = object()
 
 
@@ -366,9 +369,16 @@ def check_stream(msgs: list[dict], id_, target: str, *, smtp_disabled: bool) -> 
     assert dns["domain"] == report["domain"]
     assert dns["null_mx"] == report["null_mx"]
     assert dns["implicit_mx"] == report["implicit_mx"]
-    fields = ("priority", "host", "ips", "reachable", "error")
-    assert dns["mx_records"] == [{k: r[k] for k in fields} for r in report["mx_records"]], \
-        "progress dns mx_records differ from the report's"
+    # The same record objects as the report's, before the probes and the side facts.
+    fields = ("priority", "host", "ips", "reachable", "error", "implicit", "cname")
+    assert [{k: r[k] for k in fields} for r in dns["mx_records"]] == \
+        [{k: r[k] for k in fields} for r in report["mx_records"]], "progress dns mx_records differ from the report's"
+    for record in dns["mx_records"]:
+        assert record["smtp_probes"] == [] and record["smtp_probe"] is None and record["dane"] is None, record
+        assert [a["ip"] for a in record["addresses"]] == record["ips"], record
+    assert dns["smtp_probe"] == report["smtp_probe_enabled"] or not report["mx_records"], dns
+    probed_ports = {p["port"] for r in report["mx_records"] for p in r["smtp_probes"]}
+    assert probed_ports <= set(dns["ports"]), (dns["ports"], probed_ports)
 
     def canon(host, probe):
         return host, json.dumps(probe, sort_keys=True)
@@ -394,7 +404,11 @@ def check_hello(message: dict, id_) -> None:
     assert message["type"] == "hello" and message["ok"] is True, message
     assert message["protocol_version"] == 1
     assert message["host_version"] == HOST_VERSION
-    assert message["capabilities"] == CAPABILITIES, message["capabilities"]
+    capabilities = message["capabilities"]
+    assert {k: capabilities[k] for k in CAPABILITIES} == CAPABILITIES, capabilities
+    # The option table, in full (test_option_table.py checks it against the schema and --help).
+    assert [o["name"] for o in capabilities["options"]] == CHECK_OPTIONS, capabilities["options"]
+    assert [o["name"] for o in capabilities["request_options"]] == ["fresh", "history"]
 
 
 def test_hello(native, binary, request_validator):

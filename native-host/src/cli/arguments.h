@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "checks/check_options.h"
+#include "checks/options/check_options.h"
+#include "checks/options/option_table.h"
 #include "core/result.h"
 
 namespace mxh::cli {
@@ -20,12 +21,16 @@ struct Command {
   bool compare = false;  // --compare: record in the history and show what changed
   bool verbose = false;  // --verbose: the text report also shows the notes
   checks::CheckOptions options;
+  // The check options as typed, as JSON values (checks/options/option_table.h), for
+  // --blocklist-config to add to when the check starts.
+  checks::OptionValue optionValues = checks::OptionValue::object();
   std::optional<std::string> blocklistConfig;  // --blocklist-config: read when the check starts
 };
 
 // `args` excludes the program name.
 Result<Command> parseArguments(std::span<const std::string_view> args);
 
-extern const std::string_view kUsage;
+// --help: the commands, then every check option from the option table.
+std::string usageText();
 
 }  // namespace mxh::cli

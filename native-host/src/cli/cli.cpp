@@ -1,12 +1,14 @@
 #include "cli/cli.h"
 
-#include <algorithm>
+#include <filesystem>
+#include <optional>
 
-#include "checks/dnsbl.h"
-#include "checks/history.h"
-#include "checks/mx_check.h"
-#include "checks/report_json.h"
-#include "checks/target.h"
+#include "checks/engine/check_service.h"
+#include "checks/engine/target.h"
+#include "checks/options/option_table.h"
+#include "checks/report/history.h"
+#include "checks/report/report_json.h"
+#include "checks/reputation/dnsbl.h"
 #include "cli/arguments.h"
 #include "cli/doctor.h"
 #include "cli/text_report.h"
@@ -27,11 +29,7 @@ int exitStatusFor(checks::Verdict verdict) {
 int fail(std::ostream& err, const Error& error) {
   err << "mxhealth: " << error.message;
   // The option a person typed, by its command-line name ("ca_file" is --ca-file).
-  if (!error.option.empty()) {
-    std::string flag = "--" + error.option;
-    std::replace(flag.begin(), flag.end(), '_', '-');
-    err << " (" << flag << ")";
-  }
+  if (const checks::OptionSpec* spec = checks::findOptionByName(error.option)) err << " (" << spec->flag << ")";
   err << "\n";
   return kCouldNotCheck;
 }
@@ -42,7 +40,7 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
   auto command = parseArguments(args);
   if (!command) return fail(err, command.error());
   switch (command->kind) {
-    case Command::Kind::help: out << kUsage; return kHealthy;
+    case Command::Kind::help: out << usageText(); return kHealthy;
     case Command::Kind::version: out << "mxhealth " << checks::mxhealthVersion() << "\n"; return kHealthy;
     case Command::Kind::doctor: {
       auto environment = currentDoctorEnvironment();
@@ -57,24 +55,27 @@ int runCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
   if (command->blocklistConfig) {
     auto zones = checks::readBlocklistConfig(*command->blocklistConfig);
     if (!zones) return fail(err, zones.error());
-    // --blocklists and the file together: the lists of both.
-    for (const std::string& zone : *zones) checks::addBlocklistZone(command->options.blocklists, zone);
-    command->options.blocklistsSet = true;
+    // --blocklists and the file together: the lists of both, validated as one option.
+    checks::OptionValue& blocklists = command->optionValues["blocklists"];
+    if (!blocklists.is_array()) blocklists = checks::OptionValue::array();
+    for (const std::string& zone : *zones) blocklists.push_back(zone);
+    auto validated = checks::validateCheckOptions(command->optionValues, checks::OptionNaming::command_line);
+    if (!validated.problems.empty()) return fail(err, Error{Errc::usage, validated.problems.front().message});
+    command->options = std::move(validated.options);
   }
-  auto report = checks::runCheck(*target, command->options, CancelToken());
-  if (!report) return fail(err, report.error());
 
+  // One check, with the history only when asked to compare; a one-shot process keeps no cache.
+  std::optional<std::filesystem::path> historyFile;
   if (command->compare) {
-    const auto path = checks::HistoryStore::defaultPath();
-    if (!path) {
-      err << "mxhealth: warning: no history: neither XDG_DATA_HOME nor HOME is set\n";
-    } else {
-      checks::HistoryStore store(*path);
-      for (const std::string& warning : checks::recordInHistory(store, *report)) {
-        err << "mxhealth: warning: " << warning << "\n";
-      }
-    }
+    historyFile = checks::HistoryStore::defaultPath();
+    if (!historyFile) err << "mxhealth: warning: no history: neither XDG_DATA_HOME nor HOME is set\n";
   }
+  checks::CheckService service({historyFile, std::nullopt});
+  auto outcome = service.run(*target, command->options, {false, command->compare}, CancelToken());
+  if (!outcome) return fail(err, outcome.error());
+  for (const std::string& warning : outcome->warnings) err << "mxhealth: warning: " << warning << "\n";
+  const checks::Report* report = &outcome->report;
+
   if (command->json) {
     out << checks::reportToJsonText(*report, 2) << "\n";
   } else {

@@ -3,6 +3,8 @@
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "core/limits.h"
 #if defined(__APPLE__)
 #include <mach-o/dyld.h>
 #endif
@@ -29,17 +31,12 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-// A host manifest is a few hundred bytes; anything much larger is not one.
-constexpr std::uintmax_t kMaxManifestBytes = std::uintmax_t{64} * 1024;
-// File contents and paths are shown capped and with control characters escaped.
-constexpr std::size_t kMaxShownLength = 200;
-
 constexpr std::string_view kInstallCommand = "installer/install.sh";
 const std::string kInstallFix =
     "run " + std::string(kInstallCommand) + " (from the mxhealth source folder), then restart the browser";
 
 std::string shown(std::string_view text) {
-  return sanitizeForDisplay(text, kMaxShownLength);
+  return sanitizeForDisplay(text, limits::kMaxShownLength);
 }
 
 std::string shownPath(const fs::path& path) {
@@ -97,8 +94,8 @@ Result<std::string> readManifest(const fs::path& file) {
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(file, ec);
   if (ec) return Error{Errc::registration_unreadable, "cannot be read: " + ec.message()};
-  if (size > kMaxManifestBytes) {
-    return Error{Errc::registration_unreadable, "is larger than " + std::to_string(kMaxManifestBytes / 1024) +
+  if (size > limits::kMaxManifestBytes) {
+    return Error{Errc::registration_unreadable, "is larger than " + std::to_string(limits::kMaxManifestBytes / 1024) +
                                                     " KiB, so it is not a native messaging host manifest"};
   }
   std::ifstream in(file, std::ios::binary);

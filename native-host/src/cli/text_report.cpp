@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "checks/side_checks.h"
+#include "checks/engine/side_checks.h"
 
 namespace mxh::cli {
 namespace {

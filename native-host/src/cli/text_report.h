@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "checks/report.h"
+#include "checks/report/report.h"
 
 namespace mxh::cli {
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 namespace mxh::limits {
 
@@ -36,6 +37,7 @@ inline constexpr std::chrono::milliseconds kDefaultConnectTimeout = 5s;
 inline constexpr std::chrono::milliseconds kDefaultGreetingTimeout = 20s;
 inline constexpr std::chrono::milliseconds kDefaultReplyTimeout = 10s;
 inline constexpr std::chrono::milliseconds kDefaultTlsTimeout = 10s;
+inline constexpr std::chrono::milliseconds kMinPhaseTimeout = 1s;
 inline constexpr std::chrono::milliseconds kMaxPhaseTimeout = 120s;
 // QUIT is a courtesy: wait for its reply only briefly.
 inline constexpr std::chrono::milliseconds kQuitTimeout = 2s;
@@ -54,7 +56,135 @@ inline constexpr std::size_t kReadChunk = 4096;
 inline constexpr std::size_t kMaxParallelProbes = 16;
 inline constexpr std::size_t kMaxConnectionsPerAddress = 2;
 
+// Check options (the option table, checks/options/option_table.cpp, is their one user): how
+// many of each list a check takes, and the longest strings.
+inline constexpr std::size_t kMaxPorts = 8;
+inline constexpr std::size_t kMaxResolvers = 8;
+inline constexpr std::size_t kMaxBlocklists = 32;
+// A blocklist zone leaves room in a 253-character query name for the reversed IPv6 address.
+inline constexpr std::size_t kMaxBlocklistZoneLength = 200;
+inline constexpr std::size_t kMaxDqsKeyLength = 64;
+inline constexpr std::size_t kMaxPathLength = kMaxInputLength;
+
 // How often a waiting loop looks at its cancellation token.
 inline constexpr std::chrono::milliseconds kCancelPollInterval = 50ms;
+
+// ---- checks/engine/result_cache: recent results, so a popup reopened within minutes answers at once
+
+inline constexpr std::chrono::milliseconds kDefaultCacheTtl = std::chrono::minutes(5);
+inline constexpr std::size_t kMaxCachedResults = 256;
+
+// ---- checks/policy/mail_policy
+
+// TXT records read at one name; more are ignored (a name with this many is broken anyway).
+inline constexpr std::size_t kMaxTxtRecords = 64;
+// The decoded text of one TXT record: a longer record is treated as malformed.
+inline constexpr std::size_t kMaxTxtLength = 8192;
+// A record's text as the report shows it (sanitized, cut with "…").
+inline constexpr std::size_t kMaxRecordDisplay = 2048;
+// Reporting URIs (DMARC rua, TLS-RPT rua) kept, and the length of each.
+inline constexpr std::size_t kMaxReportUris = 16;
+inline constexpr std::size_t kMaxUriDisplay = 256;
+
+// ---- checks/policy/mta_sts
+
+// A name as a finding shows it (a domain name is at most 253 characters).
+inline constexpr std::size_t kMaxNameDisplay = 260;
+
+// A policy body larger than this is refused (RFC 8461 §3.3: 64 KiB).
+inline constexpr std::size_t kMaxPolicyBytes = 64 * 1024;
+// The policy text as the report shows it, and the mx patterns kept.
+inline constexpr std::size_t kMaxPolicyDisplay = 4096;
+inline constexpr std::size_t kMaxPolicyMxPatterns = 64;
+// Addresses of the policy host tried, one after another, while connections fail.
+inline constexpr std::size_t kMaxPolicyAddresses = 4;
+// max_age (RFC 8461 §3.2): at most a year.
+inline constexpr std::uint32_t kMaxPolicyMaxAge = 31557600;
+
+// ---- checks/report/history
+
+// Entries kept in the history file, and per domain; the oldest go first.
+inline constexpr std::size_t kMaxHistoryEntries = 2000;
+inline constexpr std::size_t kMaxHistoryEntriesPerDomain = 50;
+// A larger file is not read whole: it is the sign of something else writing there.
+inline constexpr std::uintmax_t kMaxHistoryFileBytes = 16U * 1024U * 1024U;
+
+// ---- checks/reputation/dnsbl
+
+// Queries of one check (addresses x IP lists + host names x domain lists); the rest are unknown.
+inline constexpr std::size_t kMaxBlocklistQueries = 1024;
+// A records read from one answer.
+inline constexpr std::size_t kMaxBlocklistCodes = 16;
+// The blocklist config file is read whole up to this size; a larger file is refused.
+inline constexpr std::size_t kMaxBlocklistConfigBytes = 64 * 1024;
+
+// ---- checks/reputation/reverse_dns
+
+// PTR records read from one answer before the names are capped: more is hostile or broken.
+inline constexpr std::size_t kMaxPtrRecordsRead = 32;
+
+// PTR names kept per address (sorted, those naming the MX host first); each is looked up.
+inline constexpr std::size_t kMaxPtrNamesPerAddress = 4;
+// Addresses whose reverse DNS one check looks up; the rest are reported as not checked.
+inline constexpr std::size_t kMaxPtrAddresses = 64;
+// Forward lookups (A or AAAA of a PTR name) of one check, over all addresses.
+inline constexpr std::size_t kMaxPtrForwardLookups = 128;
+
+// ---- cli/doctor
+
+// A host manifest is a few hundred bytes; anything much larger is not one.
+inline constexpr std::uintmax_t kMaxManifestBytes = std::uintmax_t{64} * 1024;
+// File contents and paths are shown capped and with control characters escaped.
+inline constexpr std::size_t kMaxShownLength = 200;
+
+// ---- core/log
+
+// One line of the host's log (stderr): longer lines are cut.
+inline constexpr std::size_t kMaxLogLine = 2000;
+
+// ---- http/https_get
+
+// Error text kept from the library.
+inline constexpr std::size_t kMaxErrorText = 300;
+// The whole request (connect, handshake, request, response) unless the caller gives less.
+inline constexpr std::chrono::milliseconds kDefaultHttpsTimeout = 10s;
+// Bytes of body kept by default; a longer body is cut there and marked truncated.
+inline constexpr std::size_t kDefaultMaxBodyBytes = 64 * 1024;
+// Longest header values kept from a response (Content-Type, Location).
+inline constexpr std::size_t kMaxHeaderValueKept = 256;
+
+// ---- protocol/dispatcher
+
+// Checks at once per host process: each takes up to kMaxParallelProbes connections and threads.
+inline constexpr std::size_t kMaxRunningChecks = 8;
+
+// ---- protocol/framing
+
+// Chrome and Firefox cap messages to the host at 4 GB and 4 GiB; we take 1 MiB, far above any
+// request the extension sends, so an absurd length is a broken stream, not a big message.
+inline constexpr std::uint32_t kMaxInboundFrame = 1024 * 1024;
+// Chrome refuses messages from the host above 1 MB.
+inline constexpr std::size_t kMaxOutboundFrame = 1000 * 1000;
+
+// ---- protocol/messages
+
+// A request id string.
+inline constexpr std::size_t kMaxIdLength = 128;
+// No request needs more than a few levels of nesting.
+inline constexpr int kMaxJsonDepth = 16;
+
+// ---- tls/certificate
+
+// A certificate name (subject, issuer, each SAN) as the report shows it, and the SANs kept.
+inline constexpr std::size_t kMaxNameText = 512;
+inline constexpr std::size_t kMaxSans = 100;
+
+// ---- tls/dane
+
+// Certificate association data longer than this is refused (a full certificate is a few KB;
+// RDATA may be up to 64 KB).
+inline constexpr std::size_t kMaxTlsaDataLength = 8192;
+// TLSA records kept per RRset; more are counted, not used.
+inline constexpr std::size_t kMaxTlsaRecords = 32;
 
 }  // namespace mxh::limits

@@ -9,12 +9,11 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 namespace mxh {
 namespace {
-
-constexpr std::size_t kMaxLogLine = 2000;
 
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
@@ -38,7 +37,7 @@ std::FILE* logFile() {
 
 void logLine(std::string_view text) {
   const std::string line = utcTimestampNow() + " mxhealth[" + std::to_string(::getpid()) +
-                           "]: " + sanitizeForDisplay(text, kMaxLogLine) + "\n";
+                           "]: " + sanitizeForDisplay(text, limits::kMaxLogLine) + "\n";
   const std::lock_guard lock(logMutex());
   std::fputs(line.c_str(), stderr);
   if (std::FILE* file = logFile(); file != nullptr) {

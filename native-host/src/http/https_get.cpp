@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 namespace mxh::http {
@@ -30,10 +31,6 @@ namespace {
 
 // How the message of a refused certificate begins (isCertificateError looks for it).
 constexpr std::string_view kCertificatePrefix = "the certificate";
-
-// Bytes of body read at a time; the cancel token and the deadline are looked at in between.
-constexpr std::size_t kReadChunk = 4096;
-constexpr std::size_t kMaxErrorText = 300;
 
 // What OpenSSL's chain and name verification refused, kept by the verify callback: Poco's
 // exception only says "certificate verify failed".
@@ -89,8 +86,8 @@ Result<Poco::Net::Context::Ptr> makeContext(const HttpsRequest& request, VerifyR
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     if (X509_VERIFY_PARAM_set1_host(param, request.hostName.c_str(), request.hostName.size()) != 1) {
       ERR_clear_error();
-      return Error{Errc::tls_config,
-                   "cannot check certificates for the name " + sanitizeForDisplay(request.hostName, kMaxErrorText)};
+      return Error{Errc::tls_config, "cannot check certificates for the name " +
+                                         sanitizeForDisplay(request.hostName, limits::kMaxErrorText)};
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, recordVerifyFailure);
     SSL_CTX_set_ex_data(ctx, verifyRecordIndex(), &record);
@@ -100,7 +97,7 @@ Result<Poco::Net::Context::Ptr> makeContext(const HttpsRequest& request, VerifyR
   } catch (const Poco::Exception& e) {
     const std::string what = request.caFile ? "cannot load the CA file " + sanitizeForDisplay(*request.caFile, 200)
                                             : std::string("cannot set up TLS");
-    return Error{Errc::tls_config, what + ": " + sanitizeForDisplay(e.displayText(), kMaxErrorText)};
+    return Error{Errc::tls_config, what + ": " + sanitizeForDisplay(e.displayText(), limits::kMaxErrorText)};
   }
 }
 
@@ -113,7 +110,7 @@ std::string where(const HttpsRequest& request) {
 
 Error networkError(const Poco::Net::NetException& e, const HttpsRequest& request) {
   const int code = e.code();
-  const std::string text = sanitizeForDisplay(e.displayText(), kMaxErrorText);
+  const std::string text = sanitizeForDisplay(e.displayText(), limits::kMaxErrorText);
   if (code == ENETUNREACH || code == EHOSTUNREACH || code == ENETDOWN || code == EHOSTDOWN) {
     return Error{Errc::net_unreachable, where(request) + " cannot be reached from here (" + text + ")"};
   }
@@ -146,14 +143,14 @@ Result<HttpsResponse> exchange(const HttpsRequest& request, const Poco::Net::Con
 
   HttpsResponse response;
   response.status = static_cast<int>(httpResponse.getStatus());
-  response.reason = sanitizeForDisplay(httpResponse.getReason(), kMaxHeaderValueKept);
+  response.reason = sanitizeForDisplay(httpResponse.getReason(), limits::kMaxHeaderValueKept);
   if (httpResponse.has("Content-Type")) {
-    response.contentType = httpResponse.get("Content-Type").substr(0, kMaxHeaderValueKept);
+    response.contentType = httpResponse.get("Content-Type").substr(0, limits::kMaxHeaderValueKept);
   }
   if (httpResponse.has("Location")) {
-    response.location = sanitizeForDisplay(httpResponse.get("Location"), kMaxHeaderValueKept);
+    response.location = sanitizeForDisplay(httpResponse.get("Location"), limits::kMaxHeaderValueKept);
   }
-  std::array<char, kReadChunk> buffer{};
+  std::array<char, limits::kReadChunk> buffer{};
   while (true) {
     if (request.cancel.cancelled()) return Error{Errc::cancelled, "the check was cancelled"};
     if (deadline.expired()) {
@@ -212,19 +209,19 @@ Result<HttpsResponse> httpsGet(const HttpsRequest& request) {
       return Error{Errc::tls_handshake, which + " of " + where(request) + " is not valid: " + *record.reason};
     }
     return Error{Errc::tls_handshake, "the TLS handshake with " + where(request) +
-                                          " failed: " + sanitizeForDisplay(e.displayText(), kMaxErrorText)};
+                                          " failed: " + sanitizeForDisplay(e.displayText(), limits::kMaxErrorText)};
   } catch (const Poco::Net::NoMessageException&) {
     return Error{Errc::net_closed, where(request) + " closed the connection without an answer"};
   } catch (const Poco::Net::MessageException& e) {
     return Error{Errc::net_error, where(request) + " sent an answer that is not valid HTTP (" +
-                                      sanitizeForDisplay(e.displayText(), kMaxErrorText) + ")"};
+                                      sanitizeForDisplay(e.displayText(), limits::kMaxErrorText) + ")"};
   } catch (const Poco::Net::NetException& e) {
     return networkError(e, request);
   } catch (const Poco::Exception& e) {
-    return Error{Errc::net_error,
-                 "the request to " + where(request) + " failed: " + sanitizeForDisplay(e.displayText(), kMaxErrorText)};
+    return Error{Errc::net_error, "the request to " + where(request) +
+                                      " failed: " + sanitizeForDisplay(e.displayText(), limits::kMaxErrorText)};
   } catch (const std::exception& e) {
-    return Error{Errc::internal, "the HTTPS request failed: " + sanitizeForDisplay(e.what(), kMaxErrorText)};
+    return Error{Errc::internal, "the HTTPS request failed: " + sanitizeForDisplay(e.what(), limits::kMaxErrorText)};
   }
 }
 

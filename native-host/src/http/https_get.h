@@ -12,27 +12,21 @@
 #include <string>
 
 #include "core/cancel.h"
+#include "core/limits.h"
 #include "core/result.h"
 
 namespace mxh::http {
 
 using namespace std::chrono_literals;
 
-// The whole request (connect, handshake, request, response) unless the caller gives less.
-inline constexpr std::chrono::milliseconds kDefaultHttpsTimeout = 10s;
-// Bytes of body kept by default; a longer body is cut there and marked truncated.
-inline constexpr std::size_t kDefaultMaxBodyBytes = 64 * 1024;
-// Longest header values kept from a response (Content-Type, Location).
-inline constexpr std::size_t kMaxHeaderValueKept = 256;
-
 struct HttpsRequest {
   std::string hostName;        // SNI, Host header and the name the certificate must be valid for
   std::string connectAddress;  // IPv4 or IPv6 address text: no name is resolved here
   std::uint16_t port = 443;
-  std::string path = "/";                                    // absolute path, sent as is
-  std::optional<std::string> caFile;                         // PEM trust anchors added to the system's
-  std::chrono::milliseconds timeout = kDefaultHttpsTimeout;  // for the whole request
-  std::size_t maxBodyBytes = kDefaultMaxBodyBytes;
+  std::string path = "/";                                            // absolute path, sent as is
+  std::optional<std::string> caFile;                                 // PEM trust anchors added to the system's
+  std::chrono::milliseconds timeout = limits::kDefaultHttpsTimeout;  // for the whole request
+  std::size_t maxBodyBytes = limits::kDefaultMaxBodyBytes;
   CancelToken cancel;  // looked at before connecting and between reads of the body
 };
 

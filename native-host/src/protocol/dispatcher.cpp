@@ -1,7 +1,9 @@
 #include "protocol/dispatcher.h"
 
-#include "checks/mx_check.h"
-#include "checks/target.h"
+#include "checks/engine/run_check.h"
+#include "checks/engine/target.h"
+#include "checks/options/option_files.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "dns/registrable_domain.h"
@@ -9,27 +11,8 @@
 
 namespace mxh::protocol {
 
-namespace {
-
-// The request's options decide the result: the cache key holds all of them (in a canonical,
-// key-sorted form) except those that only steer the cache and the history.
-std::string cacheKey(const std::string& domain, const Json& options) {
-  nlohmann::json canonical = options.is_object() ? nlohmann::json::parse(options.dump()) : nlohmann::json::object();
-  canonical.erase("fresh");
-  canonical.erase("history");
-  return domain + "|" + canonical.dump();
-}
-
-bool flag(const Json& options, const char* name, bool fallback) {
-  return options.is_object() && options.contains(name) && options[name].is_boolean() ? options[name].get<bool>()
-                                                                                     : fallback;
-}
-
-}  // namespace
-
-Dispatcher::Dispatcher(MessageSink& sink, const DispatcherConfig& config) : sink_(sink), cache_(config.cacheTtl) {
-  if (config.historyFile) history_ = std::make_unique<checks::HistoryStore>(*config.historyFile);
-}
+Dispatcher::Dispatcher(MessageSink& sink, const DispatcherConfig& config)
+    : sink_(sink), service_({config.historyFile, config.cacheTtl}) {}
 
 Dispatcher::~Dispatcher() {
   shutdown();
@@ -57,9 +40,10 @@ void Dispatcher::handle(std::string_view frame) {
   } else if (request.type == "validate_options") {
     // The options page asks before it saves: the same checks a check would make first.
     const Json optionsJson = request.params.contains("options") ? request.params["options"] : Json(nullptr);
-    auto options = parseCheckOptions(optionsJson);
-    if (!options) return sink_.send(errorMessage(request.id, options.error()));
-    sink_.send(validateOptionsReply(request.id, checks::checkOptionFiles(*options)));
+    if (!optionsJson.is_null() && !optionsJson.is_object()) {
+      return sink_.send(errorMessage(request.id, Error{Errc::usage, "\"options\" must be an object"}));
+    }
+    sink_.send(validateOptionsReply(request.id, checks::allOptionProblems(optionsJson)));
   } else if (request.type == "registrable_domain") {
     auto host = stringParam(request.params, "host");
     if (!host) return sink_.send(errorMessage(request.id, host.error()));
@@ -80,8 +64,8 @@ void Dispatcher::startCheck(const Request& request) {
   const Json optionsJson = request.params.contains("options") ? request.params["options"] : Json(nullptr);
   auto options = parseCheckOptions(optionsJson);
   if (!options) return sink_.send(errorMessage(request.id, options.error()));
-  const std::string key = cacheKey(target->domain.ascii, optionsJson);
-  const bool keepHistory = flag(optionsJson, "history", true);
+  auto policy = parseRequestPolicy(optionsJson);
+  if (!policy) return sink_.send(errorMessage(request.id, policy.error()));
   const std::string idKey = request.id.dump();
   const std::lock_guard lock(mutex_);
   // An id names one check at a time, whether it would be answered from the cache or not.
@@ -89,20 +73,9 @@ void Dispatcher::startCheck(const Request& request) {
     return sink_.send(
         errorMessage(request.id, Error{Errc::request_duplicate_id, "a check with this id is still running"}));
   }
-  if (!flag(optionsJson, "fresh", false)) {
-    if (auto hit = cache_.find(key)) {
-      if (!keepHistory) hit->report.changesSinceLast.reset();  // asked for no history: none shown
-      auto messages = resultMessages(request.id, hit->report, kMaxOutboundFrame);
-      messages.back()["cached"] = true;
-      messages.back()["cached_age_ms"] = hit->age.count();
-      for (const Json& message : messages) sink_.send(message);
-      return;
-    }
-  }
-
   const auto busy = static_cast<std::size_t>(
       std::count_if(checks_.begin(), checks_.end(), [](const auto& entry) { return !entry.second->finished; }));
-  if (busy >= kMaxRunningChecks) {
+  if (busy >= limits::kMaxRunningChecks) {
     return sink_.send(errorMessage(
         request.id, Error{Errc::request_busy, std::to_string(busy) + " checks are running; try again when one "
                                                                      "has finished"}));
@@ -114,43 +87,31 @@ void Dispatcher::startCheck(const Request& request) {
   auto running = std::make_unique<RunningCheck>();
   RunningCheck* check = running.get();
   const CancelToken token = check->cancel.token();
-  check->thread = std::thread([this, check, token, key, keepHistory, id = request.id,
-                               target = std::move(target).value(), options = std::move(options).value()] {
-    checks::CheckObserver observer;
-    observer.onDns = [&](const checks::Report& dnsStage) { sink_.send(dnsProgress(id, dnsStage)); };
-    observer.onProbe = [&](const std::string& host, const smtp::ProbeResult& probe) {
-      sink_.send(probeProgress(id, host, probe));
-    };
-    observer.onSide = [&](const checks::Report& sideStage) { sink_.send(sideProgress(id, sideStage)); };
+  check->thread = std::thread([this, check, token, id = request.id, target = std::move(target).value(),
+                               options = std::move(options).value(), policy = *policy] {
     const auto started = SteadyClock::now();
     // Nothing may escape a thread: an exception here would end the whole host.
-    Result<checks::Report> report = Error{Errc::internal, "the check failed unexpectedly"};
+    Result<checks::CheckOutcome> outcome = Error{Errc::internal, "the check failed unexpectedly"};
     try {
-      report = checks::runCheck(target, options, token, observer);
+      outcome = service_.run(target, options, policy, token, progressObserver(sink_, id));
     } catch (const std::exception& e) {
-      report = Error{Errc::internal, std::string("the check failed unexpectedly: ") + e.what()};
+      outcome = Error{Errc::internal, std::string("the check failed unexpectedly: ") + e.what()};
     }
     logLine("check " + id.dump() + " of " + target.domain.ascii + ": " +
-            (report ? std::string(checks::verdictName(report->verdict)) : std::string(errcName(report.error().code))) +
-            " in " + std::to_string(millisecondsSince(started)) + " ms");
-    if (token.cancelled() || (!report && report.error().code == Errc::cancelled)) {
+            (outcome ? std::string(checks::verdictName(outcome->report.verdict))
+                     : std::string(errcName(outcome.error().code))) +
+            (outcome && outcome->cached ? " from the cache" : "") + " in " +
+            std::to_string(millisecondsSince(started)) + " ms");
+    // A cancel that arrived while the history was written still wins: it was answered "found".
+    if (token.cancelled() || (!outcome && outcome.error().code == Errc::cancelled)) {
       sink_.send(cancelledMessage(id));
-    } else if (!report) {
-      sink_.send(errorMessage(id, report.error()));
+    } else if (!outcome) {
+      sink_.send(errorMessage(id, outcome.error()));
     } else {
-      std::vector<std::string> warnings;
-      if (keepHistory && history_) warnings = checks::recordInHistory(*history_, *report);
-      // A cancel that arrived while the history was written still wins: it was answered "found".
-      if (token.cancelled()) {
-        sink_.send(cancelledMessage(id));
-        check->finished = true;
-        return;
-      }
-      // A check that could not be done is worth repeating at once, not remembering.
-      if (report->verdict != checks::Verdict::could_not_check) cache_.store(key, *report);
-      auto messages = resultMessages(id, *report, kMaxOutboundFrame);
-      messages.back()["cached"] = false;
-      if (!warnings.empty()) messages.back()["warnings"] = warnings;
+      auto messages = resultMessages(id, outcome->report, limits::kMaxOutboundFrame);
+      messages.back()["cached"] = outcome->cached;
+      if (outcome->cached) messages.back()["cached_age_ms"] = outcome->cachedAge.count();
+      if (!outcome->warnings.empty()) messages.back()["warnings"] = outcome->warnings;
       for (const Json& message : messages) sink_.send(message);
     }
     check->finished = true;
@@ -163,12 +124,10 @@ void Dispatcher::answerHistory(const Request& request) {
   if (!domainText) return sink_.send(errorMessage(request.id, domainText.error()));
   auto target = checks::parseTarget(*domainText);
   if (!target) return sink_.send(errorMessage(request.id, target.error()));
+  auto found = service_.history(target->domain.ascii);
+  if (!found) return sink_.send(errorMessage(request.id, found.error()));
   Json entries = Json::array();
-  if (history_) {
-    auto found = history_->entriesFor(target->domain.ascii);
-    if (!found) return sink_.send(errorMessage(request.id, found.error()));
-    for (const checks::HistoryEntry& entry : *found) entries.push_back(Json::parse(checks::entryToJsonLine(entry)));
-  }
+  for (const checks::HistoryEntry& entry : *found) entries.push_back(checks::entryToJson(entry));
   sink_.send(historyReply(request.id, target->domain.ascii, std::move(entries)));
 }
 
@@ -183,13 +142,9 @@ void Dispatcher::clearHistory(const Request& request) {
     if (!target) return sink_.send(errorMessage(request.id, target.error()));
     domain = target->domain.ascii;
   }
-  std::size_t removed = 0;
-  if (history_) {
-    auto cleared = history_->clear(domain);
-    if (!cleared) return sink_.send(errorMessage(request.id, cleared.error()));
-    removed = *cleared;
-  }
-  sink_.send(clearHistoryReply(request.id, removed));
+  auto cleared = service_.clearHistory(domain);
+  if (!cleared) return sink_.send(errorMessage(request.id, cleared.error()));
+  sink_.send(clearHistoryReply(request.id, *cleared));
 }
 
 void Dispatcher::cancelCheck(const Request& request) {

@@ -15,27 +15,18 @@
 #include <string_view>
 #include <thread>
 
-#include "checks/history.h"
+#include "checks/engine/check_service.h"
+#include "checks/report/history.h"
 #include "core/cancel.h"
+#include "core/limits.h"
 #include "protocol/messages.h"
-#include "protocol/result_cache.h"
 
 namespace mxh::protocol {
-
-class MessageSink {
- public:
-  virtual ~MessageSink() = default;
-  // Must be safe to call from several threads at once.
-  virtual void send(const Json& message) = 0;
-};
-
-// Checks at once per host process: each takes up to kMaxParallelProbes connections and threads.
-inline constexpr std::size_t kMaxRunningChecks = 8;
 
 struct DispatcherConfig {
   // Where completed checks are recorded; nullopt: no history.
   std::optional<std::filesystem::path> historyFile = checks::HistoryStore::defaultPath();
-  std::chrono::milliseconds cacheTtl = kDefaultCacheTtl;
+  std::chrono::milliseconds cacheTtl = limits::kDefaultCacheTtl;
 };
 
 class Dispatcher {
@@ -65,8 +56,7 @@ class Dispatcher {
   void reapFinished();
 
   MessageSink& sink_;
-  ResultCache cache_;
-  std::unique_ptr<checks::HistoryStore> history_;  // null: no history kept
+  checks::CheckService service_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<RunningCheck>> checks_;  // by the request id's JSON text
 };

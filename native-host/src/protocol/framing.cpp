@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/limits.h"
+
 namespace mxh::protocol {
 
 Result<std::size_t> FdByteSource::read(std::span<char> buffer) {
@@ -53,9 +55,9 @@ Result<std::optional<std::string>> FrameReader::next() {
   std::uint32_t length = 0;
   std::memcpy(&length, header.data(), sizeof length);  // native byte order, as the browsers send it
   if (length == 0) return Error{Errc::frame_empty, "a frame of length 0"};
-  if (length > kMaxInboundFrame) {
-    return Error{Errc::frame_too_large,
-                 "a frame of " + std::to_string(length) + " bytes; the limit is " + std::to_string(kMaxInboundFrame)};
+  if (length > limits::kMaxInboundFrame) {
+    return Error{Errc::frame_too_large, "a frame of " + std::to_string(length) + " bytes; the limit is " +
+                                            std::to_string(limits::kMaxInboundFrame)};
   }
   std::string body(length, '\0');
   complete = readExactly(std::span<char>(body.data(), body.size()), got);
@@ -68,9 +70,9 @@ Result<std::optional<std::string>> FrameReader::next() {
 }
 
 Status FrameWriter::write(std::string_view json) {
-  if (json.size() > kMaxOutboundFrame) {
+  if (json.size() > limits::kMaxOutboundFrame) {
     return Error{Errc::frame_too_large, "a message of " + std::to_string(json.size()) + " bytes; browsers accept " +
-                                            std::to_string(kMaxOutboundFrame)};
+                                            std::to_string(limits::kMaxOutboundFrame)};
   }
   const auto length = static_cast<std::uint32_t>(json.size());
   std::string frame(sizeof length, '\0');

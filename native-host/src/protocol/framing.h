@@ -11,15 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/limits.h"
 #include "core/result.h"
 
 namespace mxh::protocol {
-
-// Chrome and Firefox cap messages to the host at 4 GB and 4 GiB; we take 1 MiB, far above any
-// request the extension sends, so an absurd length is a broken stream, not a big message.
-inline constexpr std::uint32_t kMaxInboundFrame = 1024 * 1024;
-// Chrome refuses messages from the host above 1 MB.
-inline constexpr std::size_t kMaxOutboundFrame = 1000 * 1000;
 
 // Where frames come from: a blocking read of at most buffer.size() bytes; 0 at the end.
 class ByteSource {
@@ -58,7 +53,7 @@ class FrameReader {
  public:
   explicit FrameReader(ByteSource& source) : source_(source) {}
   // The next frame's body; nullopt at a clean end of input (between frames). Errors:
-  // frame.empty (length 0), frame.too_large (over kMaxInboundFrame), frame.truncated.
+  // frame.empty (length 0), frame.too_large (over limits::kMaxInboundFrame), frame.truncated.
   Result<std::optional<std::string>> next();
 
  private:
@@ -70,7 +65,7 @@ class FrameReader {
 class FrameWriter {
  public:
   explicit FrameWriter(ByteSink& sink) : sink_(sink) {}
-  // One frame; frame.too_large (nothing written) when `json` exceeds kMaxOutboundFrame.
+  // One frame; frame.too_large (nothing written) when `json` exceeds limits::kMaxOutboundFrame.
   Status write(std::string_view json);
 
  private:

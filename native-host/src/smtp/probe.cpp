@@ -6,8 +6,8 @@
 
 #include "core/text.h"
 #include "dns/wire.h"
+#include "net/socket.h"
 #include "smtp/reply.h"
-#include "smtp/socket.h"
 
 namespace mxh::smtp {
 
@@ -65,11 +65,18 @@ std::string defaultEhloName() {
 
 namespace {
 
+// A connection that stops answering once the conversation has begun is the SMTP server's
+// silence (smtp.timeout), not a network failure: the report's codes say which phase failed.
+Error inConversation(Error error) {
+  if (error.code == Errc::net_timeout) error.code = Errc::smtp_timeout;
+  return error;
+}
+
 // The connection as the conversation sees it: plain until STARTTLS, then TLS; bytes that
 // arrived but were not used yet wait in `pending`.
 class Channel {
  public:
-  explicit Channel(Socket socket) : socket_(std::move(socket)) {}
+  explicit Channel(net::Socket socket) : socket_(std::move(socket)) {}
 
   Result<Reply> readReply(Deadline deadline, const CancelToken& cancel) {
     ReplyParser parser;
@@ -79,13 +86,15 @@ class Channel {
       if (!reply) return reply.error();
       if (*reply) return std::move(**reply);
       auto got = tls_ ? tls_->read(chunk, deadline, cancel) : socket_.read(chunk, deadline, cancel);
-      if (!got) return got.error();
+      if (!got) return inConversation(got.error());
       pending_.append(chunk.data(), *got);
     }
   }
 
   Status send(std::string_view line, Deadline deadline, const CancelToken& cancel) {
-    return tls_ ? tls_->writeAll(line, deadline, cancel) : socket_.writeAll(line, deadline, cancel);
+    auto sent = tls_ ? tls_->writeAll(line, deadline, cancel) : socket_.writeAll(line, deadline, cancel);
+    if (!sent) return inConversation(sent.error());
+    return Ok{};
   }
 
   // After the server's 220 to STARTTLS: whatever plaintext is still buffered must not be read
@@ -110,7 +119,7 @@ class Channel {
   }
 
  private:
-  Socket socket_;  // declared first: destroyed after the TLS session that borrows its fd
+  net::Socket socket_;  // declared first: destroyed after the TLS session that borrows its fd
   std::optional<tls::TlsSession> tls_;
   std::string pending_;
 };
@@ -179,7 +188,7 @@ class Conversation {
   void converse() {
     // 1. Connect.
     auto start = SteadyClock::now();
-    auto socket = Socket::connect(request_.address, request_.port, phase(request_.timeouts.connect), cancel_);
+    auto socket = net::Socket::connect(request_.address, request_.port, phase(request_.timeouts.connect), cancel_);
     if (!socket) {
       if (socket.error().code == Errc::cancelled) return fail(ProbeStatus::skipped, "the check was cancelled");
       // Unreachable and local failures (no route, no file descriptors) say nothing about the server.

@@ -16,9 +16,6 @@
 namespace mxh::tls {
 namespace {
 
-constexpr std::size_t kMaxNameText = 512;
-constexpr std::size_t kMaxSans = 100;
-
 std::string nameToString(const X509_NAME* name) {
   if (name == nullptr) return {};
   const BioPtr bio(BIO_new(BIO_s_mem()));
@@ -27,7 +24,7 @@ std::string nameToString(const X509_NAME* name) {
   char* data = nullptr;
   const long length = BIO_get_mem_data(bio.get(), &data);
   if (length <= 0 || data == nullptr) return {};
-  return sanitizeForDisplay(std::string_view(data, static_cast<std::size_t>(length)), kMaxNameText);
+  return sanitizeForDisplay(std::string_view(data, static_cast<std::size_t>(length)), limits::kMaxNameText);
 }
 
 std::string timeToRfc3339(const ASN1_TIME* time) {
@@ -45,7 +42,7 @@ std::vector<std::string> subjectAltNames(const X509& certificate) {
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(&certificate, NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return sans;
   const int count = sk_GENERAL_NAME_num(names.get());
-  for (int i = 0; i < count && sans.size() < kMaxSans; ++i) {
+  for (int i = 0; i < count && sans.size() < limits::kMaxSans; ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type == GEN_DNS) {
       const ASN1_IA5STRING* dns = name->d.dNSName;

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "core/limits.h"
 #include "tls/openssl_handles.h"
 
 namespace mxh::tls {
@@ -41,8 +42,8 @@ Result<TlsaRecord> parseTlsaRdata(std::span<const std::uint8_t> rdata) {
   // RFC 6698 §2.1: three one-octet fields, then the association data (at least one octet,
   // §2.1.4 does not allow it empty; an empty one is kept and judged unusable).
   if (rdata.size() < 3) return malformed("shorter than 3 octets");
-  if (rdata.size() - 3 > kMaxTlsaDataLength) {
-    return malformed("association data longer than " + std::to_string(kMaxTlsaDataLength) + " octets");
+  if (rdata.size() - 3 > limits::kMaxTlsaDataLength) {
+    return malformed("association data longer than " + std::to_string(limits::kMaxTlsaDataLength) + " octets");
   }
   TlsaRecord record;
   record.usage = rdata[0];

@@ -10,15 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/result.h"
 
 namespace mxh::tls {
-
-// Certificate association data longer than this is refused (a full certificate is a few KB;
-// RDATA may be up to 64 KB).
-inline constexpr std::size_t kMaxTlsaDataLength = 8192;
-// TLSA records kept per RRset; more are counted, not used.
-inline constexpr std::size_t kMaxTlsaRecords = 32;
 
 // RFC 6698 §2.1 / RFC 7218 names of the fields' values.
 enum TlsaUsage : std::uint8_t { kPkixTa = 0, kPkixEe = 1, kDaneTa = 2, kDaneEe = 3 };
@@ -35,7 +30,7 @@ struct TlsaRecord {
 };
 
 // One TLSA RDATA (usage, selector, matching type, data). Errors (dns.resolver) for records
-// shorter than 3 octets or with more than kMaxTlsaDataLength octets of data; a record with no
+// shorter than 3 octets or with more than limits::kMaxTlsaDataLength octets of data; a record with no
 // data parses, and usableForSmtp judges it unusable.
 Result<TlsaRecord> parseTlsaRdata(std::span<const std::uint8_t> rdata);
 

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_dane_check
-#include "checks/dane_check.h"
+#include "checks/smtp_tls/dane_check.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/limits.h"
 
 using mxh::checks::DaneLookup;
 using mxh::checks::DaneReport;
@@ -95,9 +97,9 @@ BOOST_AUTO_TEST_CASE(answers_become_facts) {
   BOOST_TEST(failure.error.has_value());
   BOOST_TEST(!failure.dnssec.has_value());
 
-  std::vector<Bytes> many(mxh::tls::kMaxTlsaRecords + 5, wire(kEe));
+  std::vector<Bytes> many(mxh::limits::kMaxTlsaRecords + 5, wire(kEe));
   auto capped = mxh::checks::tlsaHostFacts("mx1.dane.test", answer(Outcome::data, DnssecState::secure, many));
-  BOOST_TEST(capped.records.size() == mxh::tls::kMaxTlsaRecords);
+  BOOST_TEST(capped.records.size() == mxh::limits::kMaxTlsaRecords);
 }
 
 BOOST_AUTO_TEST_CASE(only_secure_usable_records_go_to_the_probes) {

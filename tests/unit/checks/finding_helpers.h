@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/report.h"
+#include "checks/report/report.h"
 
 namespace mxh::checks {
 inline std::ostream& operator<<(std::ostream& out, Severity severity) {

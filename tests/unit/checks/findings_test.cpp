@@ -1,12 +1,12 @@
 #define BOOST_TEST_MODULE checks_findings
-#include "checks/findings.h"
-
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <string>
 
-using mxh::checks::CheckOptions;
+#include "checks/mx/dns_findings.h"
+
+using mxh::checks::ContactPolicy;
 using mxh::checks::evaluateDns;
 using mxh::checks::Finding;
 using mxh::checks::HostFacts;
@@ -46,13 +46,11 @@ std::size_t countOf(const std::vector<Finding>& findings, const std::string& cod
       std::count_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.code == code; }));
 }
 
-CheckOptions publicOptions() {
-  return CheckOptions{};
+ContactPolicy publicOptions() {
+  return ContactPolicy(false);
 }
-CheckOptions privateAllowed() {
-  CheckOptions options;
-  options.allowPrivate = true;
-  return options;
+ContactPolicy privateAllowed() {
+  return ContactPolicy(true);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_history
-#include "checks/history.h"
+#include "checks/report/history.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include "core/limits.h"
 
 using mxh::checks::Change;
 using mxh::checks::diffEntries;
@@ -158,13 +160,13 @@ BOOST_AUTO_TEST_CASE(the_store_keeps_newest_first_and_skips_damaged_lines) {
 BOOST_AUTO_TEST_CASE(the_store_is_bounded_per_domain) {
   TempDir dir;
   HistoryStore store(dir.path / "history.jsonl");
-  for (std::size_t i = 0; i < mxh::checks::kMaxHistoryEntriesPerDomain + 5; ++i) {
+  for (std::size_t i = 0; i < mxh::limits::kMaxHistoryEntriesPerDomain + 5; ++i) {
     BOOST_REQUIRE(store.append(entry("a.test", "t" + std::to_string(1000 + i))).ok());
   }
   BOOST_REQUIRE(store.append(entry("b.test", "other")).ok());
   const auto entries = store.entriesFor("a.test");
-  BOOST_TEST(entries->size() == mxh::checks::kMaxHistoryEntriesPerDomain);
-  BOOST_TEST(entries->front().checkedAt == "t" + std::to_string(1000 + mxh::checks::kMaxHistoryEntriesPerDomain + 4));
+  BOOST_TEST(entries->size() == mxh::limits::kMaxHistoryEntriesPerDomain);
+  BOOST_TEST(entries->front().checkedAt == "t" + std::to_string(1000 + mxh::limits::kMaxHistoryEntriesPerDomain + 4));
   BOOST_TEST(store.entriesFor("b.test")->size() == 1U);
 }
 

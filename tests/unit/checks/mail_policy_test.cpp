@@ -1,11 +1,12 @@
 #define BOOST_TEST_MODULE checks_mail_policy
-#include "checks/mail_policy.h"
+#include "checks/policy/mail_policy.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <initializer_list>
 
+#include "core/limits.h"
 #include "finding_helpers.h"
 
 using mxh::Errc;
@@ -112,7 +113,7 @@ BOOST_AUTO_TEST_CASE(a_txt_string_running_past_the_end_is_malformed) {
 
 BOOST_AUTO_TEST_CASE(a_txt_record_over_the_cap_is_malformed) {
   std::vector<std::uint8_t> rdata;
-  for (std::size_t i = 0; i < checks::kMaxTxtLength / 255 + 2; ++i) {
+  for (std::size_t i = 0; i < mxh::limits::kMaxTxtLength / 255 + 2; ++i) {
     rdata.push_back(255);
     rdata.insert(rdata.end(), 255, 'x');
   }

@@ -1,8 +1,9 @@
 #define BOOST_TEST_MODULE checks_mta_sts
-#include "checks/mta_sts.h"
+#include "checks/policy/mta_sts.h"
 
 #include <boost/test/unit_test.hpp>
 
+#include "core/limits.h"
 #include "finding_helpers.h"
 
 using mxh::checks::Finding;
@@ -158,7 +159,7 @@ BOOST_AUTO_TEST_CASE(policies_that_do_not_parse) {
              std::string::npos);
   BOOST_TEST(policyError("<html><body>Not here</body></html>").find("key: value") != std::string::npos);
   BOOST_TEST(policyError("version: STSv1\nmode:\nmx: a.example\nmax_age: 1\n").find("no value") != std::string::npos);
-  BOOST_TEST(policyError(std::string(checks::kMaxPolicyBytes + 1, 'a')).find("64 KiB") != std::string::npos);
+  BOOST_TEST(policyError(std::string(mxh::limits::kMaxPolicyBytes + 1, 'a')).find("64 KiB") != std::string::npos);
 }
 
 // ---- patterns ----
@@ -385,7 +386,7 @@ BOOST_AUTO_TEST_CASE(policy_text_is_shown_safely) {
   BOOST_TEST(report.policy->text.value_or("") ==
              "version: STSv1\nmode: enforce\nmx: *.smtp.test\nmax_age: 86400\nx: \\x1b[31mred\n");
   const auto big = checks::evaluateMtaSts(goodFetch(kGoodPolicy + std::string(10000, 'x')), kBothGood);
-  BOOST_TEST(big.policy->text->size() <= checks::kMaxPolicyDisplay + 3);
+  BOOST_TEST(big.policy->text->size() <= mxh::limits::kMaxPolicyDisplay + 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

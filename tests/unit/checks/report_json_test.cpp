@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_report_json
-#include "checks/report_json.h"
+#include "checks/report/report_json.h"
 
 #include <boost/test/unit_test.hpp>
 

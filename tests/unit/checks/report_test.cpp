@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_report
-#include "checks/report.h"
+#include "checks/report/report.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_reverse_dns
-#include "checks/reverse_dns.h"
+#include "checks/reputation/reverse_dns.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,11 +1,11 @@
 #define BOOST_TEST_MODULE checks_senders
-#include "checks/senders.h"
+#include "checks/verdict/senders.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include <memory>
 
-#include "checks/side_checks.h"
+#include "checks/engine/side_checks.h"
 
 namespace checks = mxh::checks;
 using checks::DeliveryOutcome;

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_smtp_findings
-#include "checks/smtp_findings.h"
+#include "checks/smtp_tls/smtp_findings.h"
 
 #include <boost/test/unit_test.hpp>
 

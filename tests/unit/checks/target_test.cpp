@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE checks_target
-#include "checks/target.h"
+#include "checks/engine/target.h"
 
 #include <boost/test/unit_test.hpp>
 

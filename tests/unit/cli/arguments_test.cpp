@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(doctor_takes_no_arguments) {
   const auto extra = parse({"doctor", "chrome"});
   BOOST_REQUIRE(!extra.ok());
   BOOST_TEST(extra.error().message.find("doctor takes no arguments") != std::string::npos, extra.error().message);
-  BOOST_TEST(mxh::cli::kUsage.find("mxhealth doctor") != std::string_view::npos);
+  BOOST_TEST(mxh::cli::usageText().find("mxhealth doctor") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(double_dash_ends_options) {

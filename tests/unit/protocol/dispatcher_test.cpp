@@ -14,13 +14,15 @@
 #include <thread>
 #include <vector>
 
+#include "core/limits.h"
+
 using namespace std::chrono_literals;
 using mxh::protocol::DispatcherConfig;
 using mxh::protocol::Json;
 
 namespace {
 // Unit tests keep no history: nothing is written outside the test.
-const DispatcherConfig kNoHistory{std::nullopt, mxh::protocol::kDefaultCacheTtl};
+const DispatcherConfig kNoHistory{std::nullopt, mxh::limits::kDefaultCacheTtl};
 
 class Dispatcher : public mxh::protocol::Dispatcher {
  public:
@@ -178,7 +180,7 @@ BOOST_AUTO_TEST_CASE(clear_history_removes_entries_of_a_domain_or_all) {
     }
   }
   CollectingSink sink;
-  mxh::protocol::Dispatcher dispatcher(sink, DispatcherConfig{dir / "history.jsonl", mxh::protocol::kDefaultCacheTtl});
+  mxh::protocol::Dispatcher dispatcher(sink, DispatcherConfig{dir / "history.jsonl", mxh::limits::kDefaultCacheTtl});
   dispatcher.handle(R"({"id":1,"type":"clear_history","params":{"domain":"A.test"}})");
   const auto one = sink.waitFor(1, "clear_history");
   BOOST_REQUIRE(one.has_value());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "in_memory_streams.h"
 
 using mxh::Errc;
@@ -36,11 +37,11 @@ BOOST_AUTO_TEST_CASE(frames_survive_one_byte_reads) {
 }
 
 BOOST_AUTO_TEST_CASE(exactly_the_cap_is_accepted_one_more_is_not) {
-  const std::string big(mxh::protocol::kMaxInboundFrame, 'x');
+  const std::string big(mxh::limits::kMaxInboundFrame, 'x');
   ScriptedSource ok(frame(big), 65536);
-  BOOST_TEST((*FrameReader(ok).next())->size() == mxh::protocol::kMaxInboundFrame);
+  BOOST_TEST((*FrameReader(ok).next())->size() == mxh::limits::kMaxInboundFrame);
 
-  ScriptedSource tooBig(lengthOnly(mxh::protocol::kMaxInboundFrame + 1), 4096);
+  ScriptedSource tooBig(lengthOnly(mxh::limits::kMaxInboundFrame + 1), 4096);
   const auto result = FrameReader(tooBig).next();
   BOOST_REQUIRE(!result.ok());
   BOOST_TEST(static_cast<int>(result.error().code) == static_cast<int>(Errc::frame_too_large));
@@ -67,7 +68,7 @@ BOOST_AUTO_TEST_CASE(the_writer_frames_in_native_order_and_refuses_oversize) {
   FrameWriter writer(sink);
   BOOST_REQUIRE(writer.write("{}").ok());
   BOOST_TEST(sink.bytes == frame("{}"));
-  const auto big = writer.write(std::string(mxh::protocol::kMaxOutboundFrame + 1, 'x'));
+  const auto big = writer.write(std::string(mxh::limits::kMaxOutboundFrame + 1, 'x'));
   BOOST_REQUIRE(!big.ok());
   BOOST_TEST(static_cast<int>(big.error().code) == static_cast<int>(Errc::frame_too_large));
   BOOST_TEST(sink.bytes == frame("{}"));  // nothing of it was written

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "test_pki.h"
 #include "tls/tls_client.h"
 
@@ -92,8 +93,8 @@ BOOST_AUTO_TEST_CASE(malformed_tlsa_rdata_is_an_error) {
   BOOST_TEST(!mxh::tls::parseTlsaRdata(Bytes{3, 1}).ok());
   BOOST_TEST((mxh::tls::parseTlsaRdata(Bytes{3, 1}).error().code == mxh::Errc::dns_resolver));
   // Over the data cap: refused before it is copied.
-  BOOST_TEST(!mxh::tls::parseTlsaRdata(rdata(3, 0, 0, Bytes(mxh::tls::kMaxTlsaDataLength + 1, 1))).ok());
-  BOOST_TEST(mxh::tls::parseTlsaRdata(rdata(3, 0, 0, Bytes(mxh::tls::kMaxTlsaDataLength, 1))).ok());
+  BOOST_TEST(!mxh::tls::parseTlsaRdata(rdata(3, 0, 0, Bytes(mxh::limits::kMaxTlsaDataLength + 1, 1))).ok());
+  BOOST_TEST(mxh::tls::parseTlsaRdata(rdata(3, 0, 0, Bytes(mxh::limits::kMaxTlsaDataLength, 1))).ok());
   // No data at all: decodable, but no use to anyone.
   auto empty = mxh::tls::parseTlsaRdata(Bytes{3, 1, 1});
   BOOST_REQUIRE(empty.ok());

@@ -1,0 +1,65 @@
+#include "checks/options/option_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "core/text.h"
+#include "tls/tls_client.h"
+
+namespace mxh::checks {
+
+dns::ResolverConfig resolverConfig(const CheckOptions& options, bool validate) {
+  dns::ResolverConfig config;
+  config.forwarders = options.resolvers;
+  config.trustAnchorFile = options.trustAnchor;
+  config.validate = validate;
+  return config;
+}
+
+std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options) {
+  std::vector<OptionProblem> problems;
+  const auto readable = [](const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) && std::ifstream(path).good();
+  };
+  // Checked here in words first: OpenSSL's and libunbound's own errors name no setting.
+  if (options.caFile) {
+    if (!readable(*options.caFile)) {
+      problems.push_back({"ca_file", "The CA file " + sanitizeForDisplay(*options.caFile, 200) +
+                                         " does not exist or cannot be read."});
+    } else if (auto context = tls::TlsClientContext::create(options.caFile); !context) {
+      problems.push_back({"ca_file", "The CA file " + sanitizeForDisplay(*options.caFile, 200) +
+                                         " holds no PEM certificates that can be used."});
+    }
+  }
+  if (options.trustAnchor) {
+    if (!readable(*options.trustAnchor)) {
+      problems.push_back({"trust_anchor", "The trust anchor file " + sanitizeForDisplay(*options.trustAnchor, 200) +
+                                              " does not exist or cannot be read."});
+    } else if (auto resolver = dns::Resolver::create(resolverConfig(options, true)); !resolver) {
+      problems.push_back({"trust_anchor", "The trust anchor file " + sanitizeForDisplay(*options.trustAnchor, 200) +
+                                              " is not a usable DS or DNSKEY file."});
+    }
+  }
+  for (const std::string& server : options.resolvers) {
+    if (auto parsed = dns::parseForwarder(server); !parsed) {
+      problems.push_back({"resolver", "The resolver " + sanitizeForDisplay(server, 80) +
+                                          " is not an IP address (optionally with @port)."});
+    }
+  }
+  return problems;
+}
+
+std::vector<OptionProblem> allOptionProblems(const OptionValue& values) {
+  ValidatedOptions validated = validateCheckOptions(values, OptionNaming::request);
+  std::vector<OptionProblem> problems = std::move(validated.problems);
+  for (OptionProblem& problem : checkOptionFiles(validated.options)) {
+    const bool named = std::any_of(problems.begin(), problems.end(),
+                                   [&](const OptionProblem& known) { return known.option == problem.option; });
+    if (!named) problems.push_back(std::move(problem));
+  }
+  return problems;
+}
+
+}  // namespace mxh::checks
