@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "checks/report/report_json.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "dns/ip_address.h"
@@ -164,10 +165,6 @@ bool validTlsRptUri(std::string_view uri) {
   if (startsWithIgnoreCase(uri, "mailto:")) return uri.size() > 7 && uri.find('@') != std::string_view::npos;
   if (startsWithIgnoreCase(uri, "https://")) return uri.size() > 8;
   return false;
-}
-
-Json orNull(const std::optional<std::string>& value) {
-  return value ? Json(*value) : Json(nullptr);
 }
 
 }  // namespace

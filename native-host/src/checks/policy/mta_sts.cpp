@@ -4,6 +4,7 @@
 #include <array>
 
 #include "checks/policy/mail_policy.h"
+#include "checks/report/report_json.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "dns/ip_address.h"
@@ -83,10 +84,6 @@ std::string displayPolicy(std::string_view body) {
 Finding finding(std::string code, Severity severity, std::string message, std::optional<std::string> host,
                 std::string reference) {
   return {std::move(code), severity, std::move(message), std::move(host), std::nullopt, std::move(reference)};
-}
-
-Json orNull(const std::optional<std::string>& value) {
-  return value ? Json(*value) : Json(nullptr);
 }
 
 // The addresses of the policy host: IPv4 first (more often reachable from where a check runs),
