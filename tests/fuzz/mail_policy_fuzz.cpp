@@ -15,6 +15,7 @@
 #include "checks/policy/mail_policy.h"
 #include "core/limits.h"
 #include "core/text.h"
+#include "dns/wire.h"
 #include "fuzz_input.h"
 
 namespace {
@@ -144,10 +145,12 @@ void checkDecodeTxt(std::span<const std::uint8_t> rdata) {
     expected.append(reinterpret_cast<const char*>(rdata.data()) + at + 1, length);
     at += 1 + length;
   }
-  valid = valid && expected.size() <= mxh::limits::kMaxTxtLength;
-  const auto text = mxh::checks::decodeTxt(rdata);
+  const auto text = mxh::dns::decodeTxt(rdata, mxh::limits::kMaxTxtLength);
   if (text.ok() != valid) std::abort();
-  if (text && *text != expected) std::abort();
+  if (!text) return;
+  // The start of the text, at most the cap, and the length of the whole.
+  if (text->length != expected.size() || text->text != expected.substr(0, mxh::limits::kMaxTxtLength)) std::abort();
+  if (text->complete() != (expected.size() <= mxh::limits::kMaxTxtLength)) std::abort();
 }
 
 }  // namespace
@@ -163,7 +166,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The parsers on their own parts, then on the decoded RDATA.
   parseAll(spfText, dmarcText, tlsRptText);
   checkDecodeTxt(rdata);
-  if (const auto text = mxh::checks::decodeTxt(rdata); text) parseAll(*text, *text, *text);
+  if (const auto text = mxh::dns::decodeTxt(rdata, mxh::limits::kMaxTxtLength); text) {
+    parseAll(text->text, text->text, text->text);
+  }
 
   // The readers, as checkMailPolicies drives them: each text as its own TXT answer, then the raw
   // RDATA as every name's answer.

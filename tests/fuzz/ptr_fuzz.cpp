@@ -52,7 +52,7 @@ std::vector<std::uint8_t> encodeName(std::string_view name) {
 }
 
 void checkDecodePtr(std::span<const std::uint8_t> bytes) {
-  const auto name = mxh::checks::decodePtr(bytes);
+  const auto name = mxh::dns::decodePtr(bytes);
   if (!name) return;
   // The whole RDATA is one name, lower case, no trailing dot ("." alone is the root).
   if (name->empty() || bytes.size() > 255 || hasUpper(*name)) std::abort();

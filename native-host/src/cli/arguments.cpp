@@ -17,10 +17,6 @@ Error usage(const std::string& message) {
   return Error{Errc::usage, message};
 }
 
-std::string shown(std::string_view text) {
-  return "'" + sanitizeForDisplay(text, 80) + "'";
-}
-
 // The options of the CLI itself (not check options), for --help.
 struct CliFlag {
   std::string_view flag;
@@ -150,10 +146,10 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
         return command;
       }
     }
-    if (args.size() > 1) return usage("doctor takes no arguments, not " + shown(args[1]));
+    if (args.size() > 1) return usage("doctor takes no arguments, not " + quotedForDisplay(args[1]));
     return command;
   }
-  if (first != "check") return usage("unknown command " + shown(first) + " (try: mxhealth --help)");
+  if (first != "check") return usage("unknown command " + quotedForDisplay(first) + " (try: mxhealth --help)");
   command.kind = Command::Kind::check;
   ++i;
 
@@ -162,7 +158,8 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
   while (i < args.size()) {
     std::string_view arg = args[i++];
     if (optionsEnded || arg.empty() || arg.front() != '-' || arg == "-") {
-      if (target) return usage("more than one target given: " + shown(*target) + " and " + shown(arg));
+      if (target)
+        return usage("more than one target given: " + quotedForDisplay(*target) + " and " + quotedForDisplay(arg));
       target = std::string(arg);
       continue;
     }
@@ -207,7 +204,7 @@ Result<Command> parseArguments(std::span<const std::string_view> args) {
       command.kind = Command::Kind::help;
       return command;
     } else {
-      return usage("unknown option " + shown(arg) + " (try: mxhealth --help)");
+      return usage("unknown option " + quotedForDisplay(arg) + " (try: mxhealth --help)");
     }
   }
   if (!target) return usage("no domain given (try: mxhealth check example.com)");

@@ -1,13 +1,6 @@
 #include "cli/doctor.h"
 
-#include <pwd.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include "core/limits.h"
-#if defined(__APPLE__)
-#include <mach-o/dyld.h>
-#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -16,13 +9,13 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/browser_table.h"
 #include "cli/cli.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 namespace mxh::cli {
@@ -31,16 +24,10 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-constexpr std::string_view kInstallCommand = "installer/install.sh";
-const std::string kInstallFix =
-    "run " + std::string(kInstallCommand) + " (from the mxhealth source folder), then restart the browser";
-
-std::string shown(std::string_view text) {
-  return sanitizeForDisplay(text, limits::kMaxShownLength);
-}
+const std::string kInstallFix = installFix();
 
 std::string shownPath(const fs::path& path) {
-  return shown(path.string());
+  return displayPath(path.string());
 }
 
 std::string_view osName(Os os) {
@@ -145,7 +132,7 @@ void checkPath(const Json& manifest, bool systemScope, const std::string& file, 
   const fs::path binary(text);
   if (!binary.is_absolute()) {
     problems.push_back({Health::broken,
-                        file + ": \"path\" is " + shown(text) +
+                        file + ": \"path\" is " + displayPath(text) +
                             ", not an absolute path; browsers on Linux and macOS need an absolute path",
                         setPath});
     return;
@@ -153,27 +140,28 @@ void checkPath(const Json& manifest, bool systemScope, const std::string& file, 
   std::error_code ec;
   const fs::file_status status = fs::status(binary, ec);
   if (status.type() == fs::file_type::not_found) {
-    problems.push_back({Health::broken, file + ": \"path\" names " + shown(text) + ", which does not exist", setPath});
+    problems.push_back(
+        {Health::broken, file + ": \"path\" names " + displayPath(text) + ", which does not exist", setPath});
     return;
   }
   if (ec || status.type() != fs::file_type::regular) {
     problems.push_back(
-        {Health::broken, file + ": \"path\" names " + shown(text) + ", which is not a program file", setPath});
+        {Health::broken, file + ": \"path\" names " + displayPath(text) + ", which is not a program file", setPath});
     return;
   }
   if (::access(binary.c_str(), X_OK) != 0 ||
       (systemScope && (status.permissions() & fs::perms::others_exec) == fs::perms::none)) {
     problems.push_back({Health::broken,
-                        file + ": " + shown(text) + " is not executable" + (systemScope ? " by every user" : ""),
-                        "run: chmod 755 " + shown(text)});
+                        file + ": " + displayPath(text) + " is not executable" + (systemScope ? " by every user" : ""),
+                        "run: chmod 755 " + displayPath(text)});
     return;
   }
   if (!env.self.empty() && !fs::equivalent(binary, env.self, ec) && !ec) {
-    problems.push_back(
-        {Health::warning,
-         file + ": \"path\" names " + shown(text) + ", another mxhealth than this one (" + shownPath(env.self) + ")",
-         "if the browser should use this one, run " + std::string(kInstallCommand) +
-             " again from its source folder; otherwise nothing to do"});
+    problems.push_back({Health::warning,
+                        file + ": \"path\" names " + displayPath(text) + ", another mxhealth than this one (" +
+                            shownPath(env.self) + ")",
+                        "if the browser should use this one, run " + std::string(kInstallCommand) +
+                            " again from its source folder; otherwise nothing to do"});
   }
 }
 
@@ -230,21 +218,6 @@ Health worst(Health a, Health b) {
   return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
 }
 
-Health worstOf(const std::vector<Problem>& problems) {
-  Health health = Health::ok;
-  for (const Problem& problem : problems) health = worst(health, problem.severity);
-  return health;
-}
-
-std::string_view glyph(Health health) {
-  switch (health) {
-    case Health::ok: return "✓";
-    case Health::warning: return "!";
-    case Health::broken: return "✕";
-  }
-  return "?";
-}
-
 std::string sandboxKind(const fs::path& path) {
   return path.string().find("/.var/app/") != std::string::npos ? "Flatpak" : "Snap";
 }
@@ -274,67 +247,22 @@ void finish(BrowserCheck& check, const std::vector<fs::path>& sandboxes) {
 
 }  // namespace
 
+std::string installFix() {
+  return "run " + std::string(kInstallCommand) + " (from the mxhealth source folder), then restart the browser";
+}
+
+Health worstOf(const std::vector<Problem>& problems) {
+  Health health = Health::ok;
+  for (const Problem& problem : problems) health = worst(health, problem.severity);
+  return health;
+}
+
 std::span<const BrowserRow> browserTable() {
   return generated::kBrowserRows;
 }
 
 const HostIdentity& hostIdentity() {
   return generated::kHostIdentity;
-}
-
-Result<DoctorEnvironment> currentDoctorEnvironment() {
-  DoctorEnvironment env;
-#if defined(__APPLE__)
-  env.os = Os::macos;
-#elif defined(__linux__)
-  env.os = Os::linux_os;
-#else
-  return Error{Errc::registration_unsupported,
-               "mxhealth doctor knows where the browsers of Linux and macOS look, not of this system"};
-#endif
-  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
-    env.home = home;
-  } else if (const passwd* entry = ::getpwuid(::getuid());
-             entry != nullptr && entry->pw_dir != nullptr && entry->pw_dir[0] == '/') {
-    env.home = entry->pw_dir;
-  } else {
-    return Error{Errc::usage, "cannot find your home directory: HOME is not set"};
-  }
-  const char* config = std::getenv("XDG_CONFIG_HOME");
-  env.configHome = config != nullptr && config[0] == '/' ? fs::path(config) : env.home / ".config";
-  if (const char* root = std::getenv("MXH_INSTALL_ROOT"); root != nullptr && root[0] == '/') env.root = root;
-
-  std::error_code ec;
-#if defined(__APPLE__)
-  std::uint32_t size = 0;
-  _NSGetExecutablePath(nullptr, &size);
-  std::string buffer(size, '\0');
-  if (_NSGetExecutablePath(buffer.data(), &size) == 0) {
-    buffer.resize(std::strlen(buffer.c_str()));
-    env.self = fs::canonical(buffer, ec);
-    if (ec) env.self = buffer;
-  }
-#else
-  env.self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) env.self.clear();
-#endif
-
-  const char* path = std::getenv("PATH");
-  env.commandOnPath = [searchPath = std::string(path != nullptr ? path : "")](std::string_view name) {
-    if (name.empty() || name.find('/') != std::string_view::npos) return false;
-    std::size_t start = 0;
-    while (start <= searchPath.size()) {
-      const std::size_t colon = std::min(searchPath.find(':', start), searchPath.size());
-      const std::string_view dir = std::string_view(searchPath).substr(start, colon - start);
-      start = colon + 1;
-      if (dir.empty() || dir.front() != '/') continue;  // relative entries would depend on the current folder
-      const fs::path candidate = fs::path(dir) / fs::path(name);
-      std::error_code statusError;
-      if (fs::is_regular_file(candidate, statusError) && ::access(candidate.c_str(), X_OK) == 0) return true;
-    }
-    return false;
-  };
-  return env;
 }
 
 std::vector<Problem> checkManifestText(std::string_view text, std::string_view family, bool systemScope,
@@ -347,7 +275,7 @@ std::vector<Problem> checkManifestText(std::string_view text, std::string_view f
     auto parsed = parseJson(text);
     if (!parsed) {
       problems.push_back(
-          {Health::broken, file + " is not valid JSON (" + shown(parsed.error().message) + ")", rewrite});
+          {Health::broken, file + " is not valid JSON (" + displayPath(parsed.error().message) + ")", rewrite});
       return problems;
     }
     const Json& json = *parsed;
@@ -357,25 +285,28 @@ std::vector<Problem> checkManifestText(std::string_view text, std::string_view f
     }
     const Json* name = stringMember(json, "name");
     if (name == nullptr || name->get_ref<const std::string&>() != id.hostName) {
-      problems.push_back({Health::broken,
-                          file + ": \"name\" is " +
-                              (name == nullptr ? std::string("missing") : shown(name->get_ref<const std::string&>())) +
-                              ", not " + std::string(id.hostName),
-                          "set \"name\" to \"" + std::string(id.hostName) + "\" in " + file + ", or " + kInstallFix});
+      problems.push_back(
+          {Health::broken,
+           file + ": \"name\" is " +
+               (name == nullptr ? std::string("missing") : displayPath(name->get_ref<const std::string&>())) +
+               ", not " + std::string(id.hostName),
+           "set \"name\" to \"" + std::string(id.hostName) + "\" in " + file + ", or " + kInstallFix});
     }
     const Json* type = stringMember(json, "type");
     if (type == nullptr || type->get_ref<const std::string&>() != "stdio") {
-      problems.push_back({Health::broken,
-                          file + ": \"type\" is " +
-                              (type == nullptr ? std::string("missing") : shown(type->get_ref<const std::string&>())) +
-                              ", not stdio",
-                          "set \"type\" to \"stdio\" in " + file + ", or " + kInstallFix});
+      problems.push_back(
+          {Health::broken,
+           file + ": \"type\" is " +
+               (type == nullptr ? std::string("missing") : displayPath(type->get_ref<const std::string&>())) +
+               ", not stdio",
+           "set \"type\" to \"stdio\" in " + file + ", or " + kInstallFix});
     }
     checkPath(json, systemScope, file, env, problems);
     checkAllowed(json, family, file, problems);
   } catch (const std::exception& e) {
     // Not expected (the checks above look before they take), but a manifest must never crash us.
-    problems.push_back({Health::broken, file + " could not be checked: " + shown(std::string_view(e.what())), rewrite});
+    problems.push_back(
+        {Health::broken, file + " could not be checked: " + displayPath(std::string_view(e.what())), rewrite});
   }
   return problems;
 }
@@ -408,77 +339,6 @@ std::vector<BrowserCheck> checkBrowsers(const DoctorEnvironment& env) {
     finish(checks[i], sandboxes[i]);
   }
   return checks;
-}
-
-int doctorExitStatus(const std::vector<BrowserCheck>& checks) {
-  bool anyPresent = false;
-  bool anyBroken = false;
-  for (const BrowserCheck& check : checks) {
-    anyBroken = anyBroken || check.health == Health::broken;
-    for (const LocationCheck& location : check.locations) anyPresent = anyPresent || location.present;
-  }
-  if (!anyPresent) return kBroken;
-  return anyBroken ? kWarnings : kHealthy;
-}
-
-std::string formatDoctorReport(const DoctorEnvironment& env, const std::vector<BrowserCheck>& checks) {
-  std::ostringstream out;
-  out << "mxhealth doctor: can your browsers start " << hostIdentity().hostName << "? ("
-      << (env.os == Os::macos ? "macOS" : "Linux") << ")\n";
-  out << "This binary: " << (env.self.empty() ? std::string("unknown") : shownPath(env.self)) << "\n\n";
-  int ready = 0;
-  int attention = 0;
-  for (const BrowserCheck& check : checks) {
-    const LocationCheck* usable = nullptr;
-    int usableCount = 0;
-    for (const LocationCheck& location : check.locations) {
-      if (location.present && worstOf(location.problems) != Health::broken) {
-        if (usable == nullptr) usable = &location;
-        ++usableCount;
-      }
-    }
-    const bool anyPresent = std::any_of(check.locations.begin(), check.locations.end(),
-                                        [](const LocationCheck& location) { return location.present; });
-    const bool idle = !check.detected && !anyPresent && check.health == Health::ok;
-    out << (idle ? std::string_view("-") : glyph(check.health)) << " " << check.name << ": ";
-    if (usable != nullptr) {
-      out << "registered in " << shownPath(usable->manifest);
-      if (usableCount > 1) out << " (and " << usableCount - 1 << " more)";
-      if (!check.detected) out << " (the browser itself was not found)";
-    } else if (anyPresent) {
-      out << "the registration does not work";
-    } else if (check.detected) {
-      out << "installed, not registered";
-    } else {
-      out << "not found, not registered";
-    }
-    out << "\n";
-    const auto print = [&](const Problem& problem) {
-      out << "    " << glyph(problem.severity) << " " << problem.message << "\n";
-      out << "      fix: " << problem.fix << "\n";
-    };
-    for (const LocationCheck& location : check.locations) {
-      for (const Problem& problem : location.problems) print(problem);
-    }
-    for (const Problem& problem : check.problems) print(problem);
-    if (check.health == Health::broken || check.health == Health::warning) ++attention;
-    if (check.registered) ++ready;
-  }
-  out << "\n";
-  const int status = doctorExitStatus(checks);
-  if (status == kBroken) {
-    out << "mxhealth is not registered with any browser. To register it, " << kInstallFix << ".\n";
-  } else {
-    out << ready << (ready == 1 ? " browser" : " browsers") << " can start mxhealth; " << attention
-        << (attention == 1 ? " needs" : " need") << " attention.\n";
-  }
-  return out.str();
-}
-
-int runDoctor(const DoctorEnvironment& env, std::ostream& out) {
-  const std::vector<BrowserCheck> checks = checkBrowsers(env);
-  out << formatDoctorReport(env, checks);
-  return doctorExitStatus(checks);
 }
 
 }  // namespace mxh::cli

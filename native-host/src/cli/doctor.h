@@ -87,6 +87,13 @@ struct BrowserCheck {
 std::vector<Problem> checkManifestText(std::string_view text, std::string_view family, bool systemScope,
                                        const std::filesystem::path& manifest, const DoctorEnvironment& env);
 
+// The command that registers mxhealth with every browser it finds, and the fix that names it.
+inline constexpr std::string_view kInstallCommand = "installer/install.sh";
+std::string installFix();
+
+// The worst severity among `problems` (ok when there are none).
+Health worstOf(const std::vector<Problem>& problems);
+
 // Every browser of the table for env.os, in table order.
 std::vector<BrowserCheck> checkBrowsers(const DoctorEnvironment& env);
 

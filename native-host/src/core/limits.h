@@ -90,6 +90,12 @@ inline constexpr std::size_t kMaxUriDisplay = 256;
 
 // A name as a finding shows it (a domain name is at most 253 characters).
 inline constexpr std::size_t kMaxNameDisplay = 260;
+// A value quoted in an error message or a finding ('…'): enough to recognise it.
+inline constexpr std::size_t kMaxQuotedDisplay = 80;
+// A file path or a line read from a file, and a server's reply or error text, inside a message
+// of ours: capped, control characters escaped.
+inline constexpr std::size_t kMaxPathDisplay = 200;
+inline constexpr std::size_t kMaxServerTextDisplay = 200;
 
 // A policy body larger than this is refused (RFC 8461 §3.3: 64 KiB).
 inline constexpr std::size_t kMaxPolicyBytes = 64 * 1024;
@@ -134,8 +140,6 @@ inline constexpr std::size_t kMaxPtrForwardLookups = 128;
 
 // A host manifest is a few hundred bytes; anything much larger is not one.
 inline constexpr std::uintmax_t kMaxManifestBytes = std::uintmax_t{64} * 1024;
-// File contents and paths are shown capped and with control characters escaped.
-inline constexpr std::size_t kMaxShownLength = 200;
 
 // ---- core/log
 

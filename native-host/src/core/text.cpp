@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/limits.h"
+
 namespace mxh {
 namespace {
 
@@ -99,6 +101,18 @@ std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength) {
     out += piece;
   }
   return out;
+}
+
+std::string quotedForDisplay(std::string_view text) {
+  return "'" + sanitizeForDisplay(text, limits::kMaxQuotedDisplay) + "'";
+}
+
+bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && equalsIgnoreCaseAscii(text.substr(0, prefix.size()), prefix);
+}
+
+std::string displayPath(std::string_view path) {
+  return sanitizeForDisplay(path, limits::kMaxPathDisplay);
 }
 
 std::string toLowerAscii(std::string_view text) {

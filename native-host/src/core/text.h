@@ -14,9 +14,14 @@ namespace mxh {
 // `maxLength` bytes: when cut, at a character boundary and ending in "…". Safe to print on a
 // terminal or to put in JSON.
 std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength);
+// A value quoted in a message: sanitized, short (limits::kMaxQuotedDisplay), in single quotes.
+std::string quotedForDisplay(std::string_view text);
+// A file path, or a line read from a file, inside a message (limits::kMaxPathDisplay).
+std::string displayPath(std::string_view path);
 
 std::string toLowerAscii(std::string_view text);
 bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b);
+bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix);
 
 // `text` without the leading and trailing characters in `characters` (by default space and tab,
 // the white space of mail records).

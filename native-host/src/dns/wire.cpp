@@ -9,7 +9,7 @@ namespace mxh::dns {
 namespace {
 
 Error malformed(const std::string& what) {
-  return Error{Errc::dns_resolver, "malformed DNS record: " + what};
+  return Error{Errc::dns_malformed, "malformed DNS record: " + what};
 }
 
 void appendLabelByte(std::string& out, std::uint8_t byte) {
@@ -84,6 +84,54 @@ bool isHostName(std::string_view name) {
     start = dot + 1;
   }
   return true;
+}
+
+Result<std::string> decodePtr(std::span<const std::uint8_t> rdata) {
+  auto name = decodeName(rdata);
+  if (!name) return name.error();
+  if (name->wireLength != rdata.size()) return malformed("trailing octets after the PTR name");
+  return std::move(name->name);
+}
+
+Result<TxtText> decodeTxt(std::span<const std::uint8_t> rdata, std::size_t maxLength) {
+  TxtText decoded;
+  std::size_t at = 0;
+  while (at < rdata.size()) {
+    const std::size_t length = rdata[at];
+    if (at + 1 + length > rdata.size()) return malformed("a TXT string runs past the end of the record");
+    const std::size_t kept = std::min(length, maxLength - decoded.text.size());
+    decoded.text.append(reinterpret_cast<const char*>(rdata.data() + at + 1), kept);
+    decoded.length += length;
+    at += 1 + length;
+  }
+  return decoded;
+}
+
+std::string reversedAddressLabels(const IpAddress& address) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto bytes = address.bytes();
+  std::string labels;
+  for (auto it = bytes.rbegin(); it != bytes.rend(); ++it) {
+    if (!labels.empty()) labels += '.';
+    if (address.family() == IpAddress::Family::v4) {
+      labels += std::to_string(*it);
+    } else {
+      labels += kHex[*it & 0x0fU];
+      labels += '.';
+      labels += kHex[*it >> 4U];
+    }
+  }
+  return labels;
+}
+
+std::string reverseName(const IpAddress& address) {
+  return reversedAddressLabels(address) + (address.family() == IpAddress::Family::v4 ? ".in-addr.arpa" : ".ip6.arpa");
+}
+
+std::string canonicalName(std::string_view name) {
+  std::string out = toLowerAscii(name);
+  if (out.size() > 1 && out.back() == '.') out.pop_back();
+  return out;
 }
 
 bool sameName(std::string_view a, std::string_view b) {

@@ -34,8 +34,9 @@ std::variant<Request, RejectedRequest> parseRequest(std::string_view frame) {
       return depth <= limits::kMaxJsonDepth;
     });  // also rejects invalid UTF-8
   } catch (const Json::exception& e) {
-    return RejectedRequest{nullptr, Error{Errc::frame_invalid_json,
-                                          "the message is not valid UTF-8 JSON: " + sanitizeForDisplay(e.what(), 200)}};
+    return RejectedRequest{
+        nullptr, Error{Errc::frame_invalid_json, "the message is not valid UTF-8 JSON: " +
+                                                     sanitizeForDisplay(e.what(), limits::kMaxServerTextDisplay)}};
   }
   if (tooDeep) {
     return RejectedRequest{

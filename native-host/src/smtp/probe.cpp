@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "core/limits.h"
 #include "core/text.h"
 #include "dns/wire.h"
 #include "net/socket.h"
@@ -247,7 +248,9 @@ class Conversation {
     if (!ready) return;
     if (ready->code != 220) {
       fail(ProbeStatus::tls_failed,
-           "the server offered STARTTLS but answered it with " + sanitizeForDisplay(ready->text(), 200), ready->code);
+           "the server offered STARTTLS but answered it with " +
+               sanitizeForDisplay(ready->text(), limits::kMaxServerTextDisplay),
+           ready->code);
       return quit();
     }
     result_.plaintextAfterStarttls = channel_->discardPlaintext();
@@ -299,13 +302,15 @@ class Conversation {
     if (!reply) return std::nullopt;
     if (reply->code == 250) return parseCapabilities(*reply);
     if (reply->code / 100 == 4) {
-      fail(ProbeStatus::deferred, "the server answered EHLO with " + sanitizeForDisplay(reply->text(), 200),
+      fail(ProbeStatus::deferred,
+           "the server answered EHLO with " + sanitizeForDisplay(reply->text(), limits::kMaxServerTextDisplay),
            reply->code);
       quit();
       return std::nullopt;
     }
     if (reply->code / 100 != 5 || result_.heloFallback) {
-      fail(ProbeStatus::protocol_error, "unexpected reply to EHLO: " + sanitizeForDisplay(reply->text(), 200),
+      fail(ProbeStatus::protocol_error,
+           "unexpected reply to EHLO: " + sanitizeForDisplay(reply->text(), limits::kMaxServerTextDisplay),
            reply->code);
       return std::nullopt;
     }
@@ -315,7 +320,9 @@ class Conversation {
     if (!heloReply) return std::nullopt;
     if (heloReply->code != 250) {
       fail(ProbeStatus::greeting_rejected,
-           "the server refused both EHLO and HELO: " + sanitizeForDisplay(heloReply->text(), 200), heloReply->code);
+           "the server refused both EHLO and HELO: " +
+               sanitizeForDisplay(heloReply->text(), limits::kMaxServerTextDisplay),
+           heloReply->code);
       return std::nullopt;
     }
     return Capabilities{};

@@ -20,7 +20,7 @@ struct EvpPkeyFree {
 };
 
 Error malformed(const std::string& what) {
-  return Error{Errc::dns_resolver, "malformed TLSA record: " + what};
+  return Error{Errc::dns_malformed, "malformed TLSA record: " + what};
 }
 
 // Whether `der` is exactly one DER certificate (selector 0) or SubjectPublicKeyInfo (selector 1).

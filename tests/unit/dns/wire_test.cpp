@@ -3,10 +3,45 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 using Bytes = std::vector<std::uint8_t>;
+
+namespace {
+
+// A name in uncompressed wire format.
+Bytes wireName(const std::string& name) {
+  Bytes wire;
+  std::size_t at = 0;
+  while (at < name.size()) {
+    const std::size_t dot = std::min(name.find('.', at), name.size());
+    wire.push_back(static_cast<std::uint8_t>(dot - at));
+    wire.insert(wire.end(), name.begin() + static_cast<std::ptrdiff_t>(at),
+                name.begin() + static_cast<std::ptrdiff_t>(dot));
+    at = dot + 1;
+  }
+  wire.push_back(0);
+  return wire;
+}
+
+// TXT RDATA of the given character-strings.
+Bytes txtRdata(const std::vector<std::string>& strings) {
+  Bytes rdata;
+  for (const std::string& text : strings) {
+    rdata.push_back(static_cast<std::uint8_t>(text.size()));
+    rdata.insert(rdata.end(), text.begin(), text.end());
+  }
+  return rdata;
+}
+
+mxh::dns::IpAddress ip(const char* text) {
+  return *mxh::dns::IpAddress::parse(text);
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(wire_test)
 
@@ -83,6 +118,49 @@ BOOST_AUTO_TEST_CASE(host_names_are_ldh) {
 BOOST_AUTO_TEST_CASE(names_compare_like_the_dns) {
   BOOST_TEST(mxh::dns::sameName("MX.Example.test.", "mx.example.test"));
   BOOST_TEST(!mxh::dns::sameName("mx.example.test", "mx2.example.test"));
+}
+
+BOOST_AUTO_TEST_CASE(reverse_names_for_ipv4_and_ipv6) {
+  BOOST_TEST(mxh::dns::reverseName(ip("198.51.100.25")) == "25.100.51.198.in-addr.arpa");
+  BOOST_TEST(mxh::dns::reverseName(ip("10.0.0.255")) == "255.0.0.10.in-addr.arpa");
+  // RFC 3596 §2.5: least significant nibble first.
+  BOOST_TEST(mxh::dns::reverseName(ip("2001:db8::567:89ab")) ==
+             "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+  BOOST_TEST(mxh::dns::reverseName(ip("2001:db8:26::25")) ==
+             "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.2.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+  BOOST_TEST(mxh::dns::reversedAddressLabels(ip("192.0.2.1")) == "1.2.0.192");
+}
+
+BOOST_AUTO_TEST_CASE(ptr_rdata_is_decoded_strictly) {
+  BOOST_TEST(*mxh::dns::decodePtr(wireName("MX1.Smtp.Test")) == "mx1.smtp.test");
+  auto trailing = wireName("mx1.smtp.test");
+  trailing.push_back(7);
+  BOOST_TEST((mxh::dns::decodePtr(trailing).error().code == mxh::Errc::dns_malformed));
+  const Bytes compressed = {3, 'm', 'x', '1', 0xc0, 0x0c};
+  BOOST_TEST(!mxh::dns::decodePtr(compressed).ok());
+  const Bytes truncated = {5, 'm', 'x'};
+  BOOST_TEST(!mxh::dns::decodePtr(truncated).ok());
+}
+
+BOOST_AUTO_TEST_CASE(txt_strings_are_joined_without_spaces) {
+  const auto text = mxh::dns::decodeTxt(txtRdata({"v=spf1 include:_spf.exa", "mple.com -all"}), 100);
+  BOOST_TEST_REQUIRE(text.ok());
+  BOOST_TEST(text->text == "v=spf1 include:_spf.example.com -all");
+  BOOST_TEST(text->complete());
+  BOOST_TEST(mxh::dns::decodeTxt(txtRdata({""}), 100)->text == "");
+  BOOST_TEST(mxh::dns::decodeTxt(Bytes{}, 100)->complete());
+}
+
+BOOST_AUTO_TEST_CASE(a_txt_string_running_past_the_end_is_malformed) {
+  BOOST_TEST((mxh::dns::decodeTxt(Bytes{5, 'a', 'b'}, 100).error().code == mxh::Errc::dns_malformed));
+}
+
+BOOST_AUTO_TEST_CASE(a_txt_record_over_the_cap_keeps_its_start_and_its_length) {
+  const auto text = mxh::dns::decodeTxt(txtRdata({"v=spf1 ", std::string(255, 'x'), std::string(200, 'y')}), 10);
+  BOOST_TEST_REQUIRE(text.ok());
+  BOOST_TEST(text->text == "v=spf1 xxx");
+  BOOST_TEST(text->length == 462U);
+  BOOST_TEST(!text->complete());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(tlsa_rdata_is_decoded) {
 BOOST_AUTO_TEST_CASE(malformed_tlsa_rdata_is_an_error) {
   BOOST_TEST(!mxh::tls::parseTlsaRdata(Bytes{}).ok());
   BOOST_TEST(!mxh::tls::parseTlsaRdata(Bytes{3, 1}).ok());
-  BOOST_TEST((mxh::tls::parseTlsaRdata(Bytes{3, 1}).error().code == mxh::Errc::dns_resolver));
+  BOOST_TEST((mxh::tls::parseTlsaRdata(Bytes{3, 1}).error().code == mxh::Errc::dns_malformed));
   // Over the data cap: refused before it is copied.
   BOOST_TEST(!mxh::tls::parseTlsaRdata(rdata(3, 0, 0, Bytes(mxh::limits::kMaxTlsaDataLength + 1, 1))).ok());
   BOOST_TEST(mxh::tls::parseTlsaRdata(rdata(3, 0, 0, Bytes(mxh::limits::kMaxTlsaDataLength, 1))).ok());

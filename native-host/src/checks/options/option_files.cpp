@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/limits.h"
 #include "core/text.h"
 #include "tls/tls_client.h"
 
@@ -26,25 +27,25 @@ std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options) {
   // Checked here in words first: OpenSSL's and libunbound's own errors name no setting.
   if (options.caFile) {
     if (!readable(*options.caFile)) {
-      problems.push_back({"ca_file", "The CA file " + sanitizeForDisplay(*options.caFile, 200) +
-                                         " does not exist or cannot be read."});
+      problems.push_back(
+          {"ca_file", "The CA file " + displayPath(*options.caFile) + " does not exist or cannot be read."});
     } else if (auto context = tls::TlsClientContext::create(options.caFile); !context) {
-      problems.push_back({"ca_file", "The CA file " + sanitizeForDisplay(*options.caFile, 200) +
-                                         " holds no PEM certificates that can be used."});
+      problems.push_back(
+          {"ca_file", "The CA file " + displayPath(*options.caFile) + " holds no PEM certificates that can be used."});
     }
   }
   if (options.trustAnchor) {
     if (!readable(*options.trustAnchor)) {
-      problems.push_back({"trust_anchor", "The trust anchor file " + sanitizeForDisplay(*options.trustAnchor, 200) +
+      problems.push_back({"trust_anchor", "The trust anchor file " + displayPath(*options.trustAnchor) +
                                               " does not exist or cannot be read."});
     } else if (auto resolver = dns::Resolver::create(resolverConfig(options, true)); !resolver) {
-      problems.push_back({"trust_anchor", "The trust anchor file " + sanitizeForDisplay(*options.trustAnchor, 200) +
+      problems.push_back({"trust_anchor", "The trust anchor file " + displayPath(*options.trustAnchor) +
                                               " is not a usable DS or DNSKEY file."});
     }
   }
   for (const std::string& server : options.resolvers) {
     if (auto parsed = dns::parseForwarder(server); !parsed) {
-      problems.push_back({"resolver", "The resolver " + sanitizeForDisplay(server, 80) +
+      problems.push_back({"resolver", "The resolver " + sanitizeForDisplay(server, limits::kMaxQuotedDisplay) +
                                           " is not an IP address (optionally with @port)."});
     }
   }

@@ -127,7 +127,7 @@ std::string nameOf(const OptionSpec& spec, OptionNaming naming) {
 std::string shown(const OptionValue& value) {
   const std::string text =
       value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, OptionValue::error_handler_t::replace);
-  return "'" + sanitizeForDisplay(text, 80) + "'";
+  return quotedForDisplay(text);
 }
 
 bool isIntegerIn(const OptionValue& value, long long min, long long max) {

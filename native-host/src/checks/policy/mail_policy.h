@@ -33,10 +33,6 @@ inline constexpr std::chrono::milliseconds kMailPolicyTimeout{10000};
 enum class PolicyStatus { ok, none, multiple, invalid, unknown };
 std::string_view policyStatusName(PolicyStatus status);
 
-// The text of one TXT record: its character-strings concatenated without separators (RFC 7208
-// §3.3, RFC 7489 §6.6.3). Malformed when a length runs past the end or the text is too long.
-Result<std::string> decodeTxt(std::span<const std::uint8_t> rdata);
-
 // The TXT records of one answer, decoded (malformed ones skipped), or the reason the lookup says
 // nothing: an Error for a failed lookup or a DNSSEC-bogus answer. NXDOMAIN and NODATA: empty.
 struct TxtRecords {

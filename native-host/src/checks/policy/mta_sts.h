@@ -27,6 +27,8 @@ namespace mxh::checks {
 // The whole policy fetch (address lookup, connect, TLS, HTTP), within the check's own deadline.
 // RFC 8461 §3.3 allows senders up to a minute; a check needs an answer sooner.
 inline constexpr std::chrono::milliseconds kMtaStsFetchTimeout{10000};
+// Where the policy is, on the host mta-sts.<domain> (RFC 8461 §3.2).
+inline constexpr std::string_view kMtaStsWellKnownPath = "/.well-known/mta-sts.txt";
 
 enum class StsMode { enforce, testing, none };
 std::string_view stsModeName(StsMode mode);

@@ -4,6 +4,18 @@
 
 namespace mxh::checks {
 
+Finding makeFinding(std::string code, Severity severity, std::string message, FindingSubject subject,
+                    std::optional<std::string> reference) {
+  Finding finding;
+  finding.code = std::move(code);
+  finding.severity = severity;
+  finding.message = std::move(message);
+  finding.host = std::move(subject.host);
+  finding.ip = std::move(subject.ip);
+  finding.reference = std::move(reference);
+  return finding;
+}
+
 std::string_view severityName(Severity severity) {
   switch (severity) {
     case Severity::info: return "info";

@@ -47,6 +47,17 @@ struct Finding {
   Dimension dimension = Dimension::delivery;  // set from the code when the report is assembled
 };
 
+// What a finding is about: the MX or policy host, and the address, when there is one.
+struct FindingSubject {
+  std::optional<std::string> host = std::nullopt;
+  std::optional<std::string> ip = std::nullopt;
+};
+
+// The one way a check makes a finding. The dimension is left to the report, which reads it from
+// the code, so a finding cannot be filed under a dimension its code does not belong to.
+Finding makeFinding(std::string code, Severity severity, std::string message, FindingSubject subject = {},
+                    std::optional<std::string> reference = {});
+
 // ---- What each kind of sending server does with a message sent now (docs/report.md, "senders").
 
 enum class SenderKind { opportunistic, dnssec_validating, dane, mta_sts };

@@ -93,8 +93,8 @@ Result<std::vector<std::string>> readBlocklistConfig(const std::string& path);
 // The same for text already read (unit tests; `source` names it in errors).
 Result<std::vector<std::string>> parseBlocklistConfig(std::string_view text, std::string_view source);
 
-// The name to ask: "4.3.2.1.zone" for 1.2.3.4, 32 nibbles (least significant first) + zone for
-// IPv6 (RFC 5782 §2.1, §2.4).
+// The name to ask: the address's reversed labels (dns::reversedAddressLabels) + "." + zone
+// (RFC 5782 §2.1, §2.4).
 std::string blocklistQueryName(const dns::IpAddress& address, std::string_view zone);
 // "host.example.com.zone" for a domain list (RFC 5782 §2.3).
 std::string blocklistQueryName(std::string_view host, std::string_view zone);

@@ -41,10 +41,8 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-Finding ptrFinding(std::string code, Severity severity, std::string message, const std::string& host,
-                   const std::string& ip) {
-  return {std::move(code), severity, std::move(message), host, ip, "RFC 1912 §2.1"};
-}
+// Where the rule that an address's PTR name resolves back to it is written.
+constexpr const char* kReference = "RFC 1912 §2.1";
 
 }  // namespace
 
@@ -57,32 +55,6 @@ std::string_view ptrStatusName(PtrStatus status) {
     case PtrStatus::unknown: return "unknown";
   }
   return "unknown";
-}
-
-std::string reverseName(const IpAddress& address) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const auto bytes = address.bytes();
-  std::string name;
-  if (address.family() == IpAddress::Family::v4) {
-    for (auto it = bytes.rbegin(); it != bytes.rend(); ++it) name += std::to_string(*it) + ".";
-    return name + "in-addr.arpa";
-  }
-  for (auto it = bytes.rbegin(); it != bytes.rend(); ++it) {
-    name += kHex[*it & 0x0fU];
-    name += '.';
-    name += kHex[*it >> 4U];
-    name += '.';
-  }
-  return name + "ip6.arpa";
-}
-
-Result<std::string> decodePtr(std::span<const std::uint8_t> rdata) {
-  auto name = dns::decodeName(rdata);
-  if (!name) return name.error();
-  if (name->wireLength != rdata.size()) {
-    return Error{Errc::dns_resolver, "malformed DNS record: trailing octets after the PTR name"};
-  }
-  return std::move(name->name);
 }
 
 PtrReport readPtrAnswer(const Result<Answer>& answer, const std::vector<std::string>& acceptedNames) {
@@ -104,7 +76,7 @@ PtrReport readPtrAnswer(const Result<Answer>& answer, const std::vector<std::str
   std::vector<std::string> names;
   std::size_t malformed = 0;
   for (std::size_t i = 0; i < answer->rdata.size() && i < limits::kMaxPtrRecordsRead; ++i) {
-    auto name = decodePtr(answer->rdata[i]);
+    auto name = dns::decodePtr(answer->rdata[i]);
     if (!name) {
       ++malformed;
       continue;
@@ -214,7 +186,7 @@ std::map<std::string, PtrReport> checkReverseDns(dns::Resolver& resolver, const 
   // Round 1: every PTR at once.
   std::vector<Query> ptrQueries;
   ptrQueries.reserve(addresses.size());
-  for (const IpAddress& address : addresses) ptrQueries.push_back({reverseName(address), RrType::PTR});
+  for (const IpAddress& address : addresses) ptrQueries.push_back({dns::reverseName(address), RrType::PTR});
   const auto ptrAnswers = resolver.resolveAll(ptrQueries, deadline.capped(kReverseDnsTimeout), cancel);
   std::vector<PtrReport> found;
   found.reserve(addresses.size());
@@ -262,37 +234,37 @@ std::vector<Finding> ptrFindings(const std::string& mxHost, const std::string& i
   switch (report.status) {
     case PtrStatus::ok: break;
     case PtrStatus::none:
-      out.push_back(ptrFinding("ptr.none", Severity::warning,
-                               "The address " + ip + " of MX host " + mxHost +
-                                   " has no reverse DNS (PTR) record. Receiving servers check the reverse DNS of "
-                                   "a server that sends them mail, so mail sent from this server is likely to be "
-                                   "rejected or filtered as spam.",
-                               mxHost, ip));
+      out.push_back(makeFinding("ptr.none", Severity::warning,
+                                "The address " + ip + " of MX host " + mxHost +
+                                    " has no reverse DNS (PTR) record. Receiving servers check the reverse DNS of "
+                                    "a server that sends them mail, so mail sent from this server is likely to be "
+                                    "rejected or filtered as spam.",
+                                {mxHost, ip}, kReference));
       break;
     case PtrStatus::unconfirmed:
-      out.push_back(ptrFinding(
+      out.push_back(makeFinding(
           "ptr.unconfirmed", Severity::warning,
           "The reverse DNS of " + ip + " (MX host " + mxHost + ") names " + joined(report.names) + ", but " +
               (report.names.size() == 1 ? "that name does" : "none of these names does") + " not resolve back to " +
               ip +
               ". Receiving servers check that a sending server's reverse DNS resolves back to it, so mail sent "
               "from this server may be rejected or filtered as spam.",
-          mxHost, ip));
+          {mxHost, ip}, kReference));
       break;
     case PtrStatus::mismatch:
-      out.push_back(ptrFinding(
+      out.push_back(makeFinding(
           "ptr.mismatch", Severity::warning,
           "The reverse DNS of " + ip + " names " + joined(report.names) + ", not the MX host name " + mxHost +
               ". Spam filters compare a sending server's reverse DNS with the name it announces, so this matters "
               "for mail sent from this server: point the PTR record at " +
               mxHost + ", or have the server announce the PTR name in EHLO.",
-          mxHost, ip));
+          {mxHost, ip}, kReference));
       break;
     case PtrStatus::unknown:
-      out.push_back(ptrFinding("ptr.unknown", Severity::info,
-                               "The reverse DNS of " + ip + " (MX host " + mxHost +
-                                   ") could not be checked: " + report.error.value_or("the lookup failed") + ".",
-                               mxHost, ip));
+      out.push_back(makeFinding("ptr.unknown", Severity::info,
+                                "The reverse DNS of " + ip + " (MX host " + mxHost +
+                                    ") could not be checked: " + report.error.value_or("the lookup failed") + ".",
+                                {mxHost, ip}, kReference));
       break;
   }
   return out;

@@ -54,13 +54,6 @@ struct PtrReport {
   dns::DnssecState dnssec = dns::DnssecState::unvalidated;  // of the PTR answer
 };
 
-// The name that holds the PTR of an address: "4.3.2.1.in-addr.arpa" for 1.2.3.4, 32 nibbles
-// (least significant first) + ".ip6.arpa" for IPv6 (RFC 1035 §3.5, RFC 3596 §2.5).
-std::string reverseName(const dns::IpAddress& address);
-
-// The host name in one PTR record (uncompressed wire format): lower case, no trailing dot.
-Result<std::string> decodePtr(std::span<const std::uint8_t> rdata);
-
 // Round 1, pure: the PTR answer read into names (status none or unknown when there are none).
 // `acceptedNames` are the MX host names this address stands for: they go first when names are
 // capped. The status of a report with names is settled by confirmPtr.

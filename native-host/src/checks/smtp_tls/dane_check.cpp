@@ -13,7 +13,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 using dns::DnssecState;
 
-constexpr std::string_view kReference = "RFC 7672";
+constexpr const char* kReference = "RFC 7672";
 
 std::string ownerName(const std::string& host) {
   return "_25._tcp." + host;
@@ -39,11 +39,6 @@ Json recordToJson(const tls::TlsaRecord& record) {
               {"selector", record.selector},
               {"matching_type", record.matchingType},
               {"data", tls::toHex(record.data)}};
-}
-
-Finding finding(std::string code, Severity severity, std::string message, const std::string& host,
-                std::optional<std::string> ip = {}) {
-  return {std::move(code), severity, std::move(message), host, std::move(ip), std::string(kReference)};
 }
 
 }  // namespace
@@ -201,45 +196,46 @@ std::vector<Finding> daneFindings(const DaneReport& report) {
   const std::string owner = ownerName(host);
   switch (report.status) {
     case DaneStatus::insecure:
-      out.push_back(finding("dane.insecure", Severity::warning,
-                            "The MX host " + host + " publishes TLSA records (" + owner +
-                                "), but they are not DNSSEC-signed, so senders ignore them: DANE does not protect "
-                                "mail to this server. Sign the zone, or remove the records.",
-                            host));
+      out.push_back(makeFinding("dane.insecure", Severity::warning,
+                                "The MX host " + host + " publishes TLSA records (" + owner +
+                                    "), but they are not DNSSEC-signed, so senders ignore them: DANE does not protect "
+                                    "mail to this server. Sign the zone, or remove the records.",
+                                {host}, kReference));
       break;
     case DaneStatus::unusable:
-      out.push_back(finding("dane.unusable", Severity::warning,
-                            "None of the DNSSEC-signed TLSA records of MX host " + host +
-                                " is usable for SMTP (only DANE-TA(2) and DANE-EE(3) records with valid parameters "
-                                "count; PKIX-TA(0) and PKIX-EE(1) do not), so DANE senders cannot authenticate it.",
-                            host));
+      out.push_back(makeFinding("dane.unusable", Severity::warning,
+                                "None of the DNSSEC-signed TLSA records of MX host " + host +
+                                    " is usable for SMTP (only DANE-TA(2) and DANE-EE(3) records with valid parameters "
+                                    "count; PKIX-TA(0) and PKIX-EE(1) do not), so DANE senders cannot authenticate it.",
+                                {host}, kReference));
       break;
     case DaneStatus::mismatch: {
       const std::string where = report.mismatchAddresses.size() == 1 ? report.mismatchAddresses.front()
                                                                      : "addresses " + joined(report.mismatchAddresses);
-      out.push_back(finding(
+      out.push_back(makeFinding(
           "dane.mismatch", Severity::error,
           "The certificate of MX host " + host + " (" + where +
               ", port 25) matches none of its DNSSEC-signed TLSA records" +
               (report.error ? " (" + *report.error + ")" : "") +
               ": mail from DANE-validating senders (e.g. large providers) will not be delivered to "
               "this server.",
-          host, report.mismatchAddresses.empty() ? std::nullopt : std::optional(report.mismatchAddresses.front())));
+          {host, report.mismatchAddresses.empty() ? std::nullopt : std::optional(report.mismatchAddresses.front())},
+          kReference));
       break;
     }
     case DaneStatus::unknown:
       if (report.dnssec == DnssecState::bogus) {
-        out.push_back(finding("dnssec.bogus", Severity::error,
-                              "The TLSA records of MX host " + host + " (" + owner + ") fail DNSSEC validation" +
-                                  (report.error ? " (" + *report.error + ")" : "") +
-                                  "; senders that validate DNSSEC cannot tell whether the host uses DANE and hold "
-                                  "mail for it.",
-                              host));
+        out.push_back(makeFinding("dnssec.bogus", Severity::error,
+                                  "The TLSA records of MX host " + host + " (" + owner + ") fail DNSSEC validation" +
+                                      (report.error ? " (" + *report.error + ")" : "") +
+                                      "; senders that validate DNSSEC cannot tell whether the host uses DANE and hold "
+                                      "mail for it.",
+                                  {host}, kReference));
       } else {
-        out.push_back(finding("dane.unknown", Severity::info,
-                              "Whether MX host " + host + " uses DANE is unknown: " +
-                                  report.error.value_or("the TLSA lookup gave no answer") + ".",
-                              host));
+        out.push_back(makeFinding("dane.unknown", Severity::info,
+                                  "Whether MX host " + host + " uses DANE is unknown: " +
+                                      report.error.value_or("the TLSA lookup gave no answer") + ".",
+                                  {host}, kReference));
       }
       break;
     case DaneStatus::none:

@@ -56,7 +56,7 @@ void connectionFindings(const std::string& host, const ProbeResult& probe, bool 
   const std::string at = where(host, probe);
   const std::string detail = probe.error ? " (" + *probe.error + ")" : "";
   auto add = [&](const char* code, Severity severity, const std::string& message, std::string_view reference) {
-    out.add({code, severity, message, host, probe.ip, std::string(reference)}, probe);
+    out.add(makeFinding(code, severity, message, {host, probe.ip}, std::string(reference)), probe);
   };
   switch (probe.status) {
     case ProbeStatus::refused:
@@ -117,11 +117,12 @@ void connectionFindings(const std::string& host, const ProbeResult& probe, bool 
       }
       break;
     case ProbeStatus::unreachable:
-      out.addPerHost({"network.unreachable", Severity::info,
+      out.addPerHost(
+          makeFinding("network.unreachable", Severity::info,
                       "This machine has no route to " + probe.ip + " (" + host +
                           "), so that address was not checked. This is about the network you are on (often: no "
                           "IPv6), not about the domain.",
-                      host, probe.ip, std::nullopt});
+                      {host, probe.ip}));
       break;
     case ProbeStatus::ok:
     case ProbeStatus::skipped: break;
@@ -222,12 +223,12 @@ std::vector<Finding> evaluateProbes(const std::string& domain, const ProbesByHos
   }
   std::vector<Finding> findings = out.take();
   if (summary.port25Blocked) {
-    findings.push_back({"network.port25_blocked", Severity::warning,
-                        "Your network appears to block outbound port 25: every connection to port 25 timed out "
-                        "while other ports of the same servers answered. This is about the network you are on "
-                        "(common on home and cloud networks), not about " +
-                            domain + "; port 25 could not be checked.",
-                        std::nullopt, std::nullopt, std::nullopt});
+    findings.push_back(
+        makeFinding("network.port25_blocked", Severity::warning,
+                    "Your network appears to block outbound port 25: every connection to port 25 timed out "
+                    "while other ports of the same servers answered. This is about the network you are on "
+                    "(common on home and cloud networks), not about " +
+                        domain + "; port 25 could not be checked."));
   } else {
     // No MX host took a conversation on port 25 (deferrals are inconclusive, not failures).
     bool tried25 = false;
@@ -243,10 +244,11 @@ std::vector<Finding> evaluateProbes(const std::string& domain, const ProbesByHos
       }
     }
     if (tried25 && !accepted && !onlyDeferred) {
-      findings.push_back({"smtp.no_mx_accepts", Severity::error,
-                          "No MX host of " + domain + " completed an SMTP conversation on port 25: mail to " + domain +
-                              " is not being delivered.",
-                          std::nullopt, std::nullopt, "RFC 5321 §5.1"});
+      findings.push_back(makeFinding("smtp.no_mx_accepts", Severity::error,
+                                     "No MX host of " + domain +
+                                         " completed an SMTP conversation on port 25: mail to " + domain +
+                                         " is not being delivered.",
+                                     {}, "RFC 5321 §5.1"));
     }
   }
   return findings;
