@@ -50,7 +50,7 @@ RESOLVER_FIELDS = {"mode", "servers", "dnssec_validation", "trust_anchor", "note
 # The SMTP probe (issue 3)
 PROBE_FIELDS = {"ip", "port", "probe_kind", "status", "tcp_connected", "greeting",
                 "supports_starttls", "tls_negotiated", "capabilities", "capabilities_after_tls",
-                "extensions", "helo_fallback", "plaintext_after_starttls", "error", "reply_code",
+                "extensions", "helo_fallback", "plaintext_after_starttls", "unsafe_reply", "error", "reply_code",
                 "duration_ms", "timings", "tls", "dane"}
 PROBE_STATUSES = {"ok", "no_starttls", "tls_failed", "greeting_rejected", "deferred",
                   "greeting_timeout", "connect_timeout", "unreachable", "refused", "reset", "protocol_error",

@@ -51,7 +51,7 @@ BAD_IPS = {
     "wrongname": "203.0.113.111", "tls10": "203.0.113.112", "garbage": "203.0.113.113",
     "reset": "203.0.113.114", "endless250": "203.0.113.115", "hugeline": "203.0.113.116",
     "silent": "203.0.113.117", "ehlo5xx": "203.0.113.118", "expiring": "203.0.113.121",
-    "refused": "203.0.113.119", "blackhole": BLACKHOLE_IP,
+    "refused": "203.0.113.119", "blackhole": BLACKHOLE_IP, "controlbytes": "203.0.113.126",
 }
 
 # Per-scenario options: short timeouts where the scenario is about a timeout.
@@ -438,6 +438,31 @@ def test_starttls_handshake_fails(runs):
     assert p["capabilities_after_tls"] == []
     assert p["reply_code"] == 220                  # the 220 to STARTTLS; then TLS failed
     assert isinstance(p["timings"]["tls_ms"], int)  # set for a failed handshake too
+
+
+def test_control_bytes_in_the_greeting_are_a_warning_that_names_them(runs):
+    """issue 12 item 3: the report shows the bytes escaped and says the server sent them."""
+    run = check_bad(runs, "controlbytes")
+    rep = run.report
+    host, ip = "mx.controlbytes.bad.test", BAD_IPS["controlbytes"]
+    p = only_probe(rep, host, ip)
+    assert p["status"] == "ok"
+    assert_tls_ok(p, host)
+    unsafe = p["unsafe_reply"]
+    assert unsafe["reply"] == "greeting"
+    assert unsafe["kinds"] == ["nul", "escape", "invalid_utf8"]
+    assert "\\x00\\x1bred" not in unsafe["text"]          # escaped, not raw
+    assert "\\x00\\x1b[31mred\\x1b[0m \\xff\\xfe ready" in unsafe["text"], unsafe
+    assert "\x00" not in p["greeting"] and "\x1b" not in p["greeting"]
+    assert_finding(rep, "smtp.unsafe_reply", "warning", host, ip)
+    f = findings(rep, "smtp.unsafe_reply")[0]
+    assert "NUL bytes, terminal escape sequences and bytes that are not valid UTF-8 in its greeting" in f["message"]
+    assert "\x1b" not in f["message"] and "\x00" not in f["message"]
+    assert_problems(rep, ["smtp.unsafe_reply"])
+    # The text report on a terminal shows the escapes, never the bytes themselves.
+    text = runs.check(f"controlbytes.bad.test", *bad_args(runs, "controlbytes"), no_smtp=False, json_out=False)
+    assert "\x1b" not in text.stdout and "\x00" not in text.stdout
+    assert "smtp.unsafe_reply" in text.stdout or "sent NUL bytes" in text.stdout
 
 
 def test_plaintext_injection_after_starttls(runs):

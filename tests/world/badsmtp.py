@@ -87,6 +87,8 @@ SCENARIOS = [
     Scenario("silent", "203.0.113.117", "-", "accepts the connection and never speaks"),
     Scenario("ehlo5xx", "203.0.113.118", "-", "EHLO -> 502, HELO -> 250, no STARTTLS"),
     Scenario("expiring", "203.0.113.121", "expiring", "CA-signed certificate, 10 days left"),
+    Scenario("controlbytes", "203.0.113.126", "good",
+             "greeting with NUL, a terminal escape sequence and invalid UTF-8, then normal with STARTTLS"),
     # DANE (the senders model): the domain is the host name without "mx."; the TLSA
     # records are in zones/test.zone
     Scenario("daneexpired", "203.0.113.122", "daneexpired",
@@ -105,6 +107,8 @@ SCENARIOS = [
              host_name="mx.danetagood.test", chain=True),
 ]
 
+# What no SMTP server sends (RFC 5321 4.2: reply text is printable ASCII, UTF-8 with SMTPUTF8).
+CONTROL_BYTES_GREETING = b"220 %s ESMTP \x00\x1b[31mred\x1b[0m \xff\xfe ready\r\n"
 SLOW_GREETING_S = 3.0
 VERY_SLOW_GREETING_S = 6.0
 IDLE_TIMEOUT_S = 30.0          # a client that says nothing for this long is dropped
@@ -322,6 +326,11 @@ class Session:
             self.log("S", f"220 + {HUGE_LINE_BYTES} bytes without CRLF, then CRLF")
             await self.send_raw(b"220 " + b"x" * HUGE_LINE_BYTES + CRLF)
             await self.wait_eof()
+            return
+        if name == "controlbytes":
+            self.log("S", "220 greeting with NUL, ESC[31m and 0xff 0xfe")
+            await self.send_raw(CONTROL_BYTES_GREETING % host.encode())
+            await self.dialogue()
             return
         if name == "slowgreet":
             await asyncio.sleep(SLOW_GREETING_S)

@@ -103,6 +103,49 @@ std::string sanitizeForDisplay(std::string_view text, std::size_t maxLength) {
   return out;
 }
 
+void UnsafeBytes::merge(const UnsafeBytes& other) {
+  nul = nul || other.nul;
+  escapeSequence = escapeSequence || other.escapeSequence;
+  control = control || other.control;
+  invalidUtf8 = invalidUtf8 || other.invalidUtf8;
+  invisible = invisible || other.invisible;
+}
+
+std::vector<std::string_view> UnsafeBytes::kinds() const {
+  std::vector<std::string_view> out;
+  if (nul) out.emplace_back("nul");
+  if (escapeSequence) out.emplace_back("escape");
+  if (control) out.emplace_back("control");
+  if (invalidUtf8) out.emplace_back("invalid_utf8");
+  if (invisible) out.emplace_back("invisible");
+  return out;
+}
+
+UnsafeBytes findUnsafeBytes(std::string_view text) {
+  UnsafeBytes found;
+  while (!text.empty()) {
+    const DecodedCharacter character = decodeUtf8(text);
+    if (character.length == 0) {
+      found.invalidUtf8 = true;
+      text.remove_prefix(1);
+      continue;
+    }
+    text.remove_prefix(character.length);
+    const char32_t c = character.codePoint;
+    if (c == '\t' || !mustEscape(c)) continue;
+    if (c == 0) {
+      found.nul = true;
+    } else if (c == 0x1b) {
+      found.escapeSequence = true;
+    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+      found.control = true;
+    } else {
+      found.invisible = true;
+    }
+  }
+  return found;
+}
+
 std::string quotedForDisplay(std::string_view text) {
   return "'" + sanitizeForDisplay(text, limits::kMaxQuotedDisplay) + "'";
 }

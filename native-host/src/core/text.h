@@ -19,6 +19,23 @@ std::string quotedForDisplay(std::string_view text);
 // A file path, or a line read from a file, inside a message (limits::kMaxPathDisplay).
 std::string displayPath(std::string_view path);
 
+// What a text holds that sanitizeForDisplay escapes, by kind: what a report says of a server
+// that sent it. Tab is ordinary text (SMTP reply text allows it, RFC 5321 §4.1.1 textstring);
+// valid UTF-8 is too (SMTPUTF8, RFC 6531).
+struct UnsafeBytes {
+  bool nul = false;             // U+0000
+  bool escapeSequence = false;  // ESC: terminal escape sequences ("\x1b[31m")
+  bool control = false;         // other C0 and C1 controls and DEL (CR or LF inside a line among them)
+  bool invalidUtf8 = false;     // bytes that are not UTF-8
+  bool invisible = false;       // direction overrides, zero-width and other invisible characters
+  [[nodiscard]] bool any() const { return nul || escapeSequence || control || invalidUtf8 || invisible; }
+  void merge(const UnsafeBytes& other);
+  // The kinds present, by their names in the report: "nul", "escape", "control", "invalid_utf8",
+  // "invisible".
+  [[nodiscard]] std::vector<std::string_view> kinds() const;
+};
+UnsafeBytes findUnsafeBytes(std::string_view text);
+
 std::string toLowerAscii(std::string_view text);
 bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b);
 bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix);

@@ -213,6 +213,7 @@ class Conversation {
     auto greeting = channel_->readReply(phase(request_.timeouts.greeting), cancel_);
     if (!greeting) return fail(greeting.error(), ProbeStatus::greeting_timeout, "waiting for the greeting");
     result_.timings.greetingMs = millisecondsSince(start);
+    noteUnsafe(*greeting, "greeting");
     result_.greeting = greeting->text(limits::kMaxGreetingText);  // lines already sanitized
     result_.replyCode = greeting->code;
     if (greeting->code != 220) {
@@ -294,7 +295,14 @@ class Conversation {
       fail(reply.error(), ProbeStatus::timeout, "waiting for the reply to " + std::string(verb));
       return std::nullopt;
     }
+    noteUnsafe(*reply, verb);
     return std::move(reply).value();
+  }
+
+  // The first reply with bytes no server should send; its text is the sanitized one.
+  void noteUnsafe(const Reply& reply, std::string_view which) {
+    if (result_.unsafeReply || !reply.unsafe.any()) return;
+    result_.unsafeReply = UnsafeReply{std::string(which), reply.unsafe, reply.text(limits::kMaxServerTextDisplay)};
   }
 
   std::optional<Capabilities> hello() {

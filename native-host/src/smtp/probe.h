@@ -68,6 +68,14 @@ struct PhaseTimings {
   std::optional<long long> tlsMs;
 };
 
+// The first reply that held bytes no SMTP server should send (NUL, terminal escapes, other
+// controls, invalid UTF-8): which reply, what kinds, and its text as sanitized.
+struct UnsafeReply {
+  std::string reply;  // "greeting", "EHLO", "STARTTLS", "HELO"
+  UnsafeBytes bytes;
+  std::string text;
+};
+
 struct ProbeResult {
   std::string ip;
   std::uint16_t port = 0;
@@ -88,6 +96,7 @@ struct ProbeResult {
   std::optional<tls::TlsInfo> tls;
   // DANE's verdict on the chain: set when the request had TLSA records and TLS was negotiated.
   std::optional<tls::DaneOutcome> dane;
+  std::optional<UnsafeReply> unsafeReply;
 };
 
 ProbeResult runProbe(const ProbeRequest& request, const tls::TlsClientContext& tlsContext, Deadline overall,

@@ -65,8 +65,9 @@ Result<std::optional<Reply>> ReplyParser::consume(std::string& buffer) {
     }
     reply_.code = code;
     const bool last = line.size() == 3 || line[3] == ' ';
-    reply_.lines.push_back(
-        sanitizeForDisplay(line.size() > 4 ? line.substr(4) : std::string_view{}, limits::kMaxKeywordText * 4));
+    const std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view{};
+    reply_.unsafe.merge(findUnsafeBytes(text));
+    reply_.lines.push_back(sanitizeForDisplay(text, limits::kMaxKeywordText * 4));
     buffer.erase(0, newline + 1);
     if (last) {
       Reply done = std::move(reply_);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/text.h"
 
 namespace mxh::smtp {
 
@@ -18,6 +19,8 @@ struct Reply {
               // The whole reply as it was sent (sanitized), lines joined by "\n": "220-mx.example\n220 ready".
   // At most `maxLength` bytes, cut at a line boundary (with "…" when lines were left out).
   [[nodiscard]] std::string text(std::size_t maxLength = 4096) const;
+  // What the sanitizing of the lines had to escape: bytes no SMTP server should send.
+  UnsafeBytes unsafe = {};
 };
 
 // Collects bytes until a whole reply has arrived.

@@ -169,4 +169,25 @@ BOOST_AUTO_TEST_CASE(the_representative_probe_prefers_port_25) {
   BOOST_TEST(!mxh::checks::representativeProbe({probe(25, ProbeStatus::skipped)}).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_reply_with_control_bytes_is_a_warning_that_names_them) {
+  auto dirty = probe(25, ProbeStatus::ok, true);
+  mxh::UnsafeBytes bytes;
+  bytes.nul = true;
+  bytes.escapeSequence = true;
+  bytes.invalidUtf8 = true;
+  dirty.unsafeReply = mxh::smtp::UnsafeReply{"greeting", bytes, "220 mx \\x00\\x1b[31m \\xff"};
+  const ProbesByHost probes = {{"mx.example.test", {dirty}}};
+  const auto findings = evaluateProbes("example.test", probes);
+  const Finding* f = find(findings, "smtp.unsafe_reply");
+  BOOST_TEST_REQUIRE(f != nullptr);
+  BOOST_TEST((f->severity == Severity::warning));
+  BOOST_TEST(f->message.find("NUL bytes, terminal escape sequences and bytes that are not valid UTF-8 in its "
+                             "greeting") != std::string::npos);
+  BOOST_TEST(f->message.find("220 mx \\x00\\x1b[31m \\xff") != std::string::npos);
+  BOOST_TEST(*f->ip == "93.184.216.34");
+  BOOST_TEST((mxh::checks::dimensionOf(f->code) == mxh::checks::Dimension::delivery));
+  // The probe itself still counts: the server took the conversation.
+  BOOST_TEST(summarizeProbes(probes).anySmtpOk);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -69,4 +69,22 @@ BOOST_AUTO_TEST_CASE(trimmed_and_split) {
   BOOST_TEST(mxh::splitOn("", ';').size() == 1U);
 }
 
+BOOST_AUTO_TEST_CASE(unsafe_bytes_are_found_by_kind) {
+  using namespace std::string_literals;
+  BOOST_TEST(!mxh::findUnsafeBytes("220 mx.example.test ESMTP\tready, caf\u00e9").any());
+  const auto all = mxh::findUnsafeBytes("a\0b\x1b[31mc\ad\xff\u202ee"s);
+  BOOST_TEST(all.nul);
+  BOOST_TEST(all.escapeSequence);
+  BOOST_TEST(all.control);
+  BOOST_TEST(all.invalidUtf8);
+  BOOST_TEST(all.invisible);
+  BOOST_TEST((all.kinds() == std::vector<std::string_view>{"nul", "escape", "control", "invalid_utf8", "invisible"}));
+  const auto cr = mxh::findUnsafeBytes("one\rtwo");
+  BOOST_TEST((cr.kinds() == std::vector<std::string_view>{"control"}));
+  mxh::UnsafeBytes merged;
+  merged.merge(mxh::findUnsafeBytes("\xc3"));
+  merged.merge(mxh::findUnsafeBytes("x"));
+  BOOST_TEST((merged.kinds() == std::vector<std::string_view>{"invalid_utf8"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -84,4 +84,20 @@ BOOST_AUTO_TEST_CASE(server_text_is_sanitized) {
   BOOST_TEST((*reply)->lines[0] == "evil\\x1b[2J banner");
 }
 
+BOOST_AUTO_TEST_CASE(a_reply_notes_the_bytes_it_had_to_escape) {
+  using namespace std::string_literals;
+  ReplyParser parser;
+  std::string buffer = "250-mx.example.test\r\n250-\x1b[2Jcleared\r\n250 PIPE\0LINING\r\n"s;
+  const auto reply = parser.consume(buffer);
+  BOOST_REQUIRE(reply.ok());
+  BOOST_REQUIRE(reply->has_value());
+  BOOST_TEST((*reply)->unsafe.escapeSequence);
+  BOOST_TEST((*reply)->unsafe.nul);
+  BOOST_TEST(!(*reply)->unsafe.invalidUtf8);
+  BOOST_TEST((*reply)->text().find("\\x1b[2Jcleared") != std::string::npos);
+
+  std::string clean = "220 mx.example.test ESMTP\r\n";
+  BOOST_TEST(!(*parser.consume(clean))->unsafe.any());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

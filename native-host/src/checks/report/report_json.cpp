@@ -75,6 +75,10 @@ Json tlsToJson(const tls::TlsInfo& info) {
 
 }  // namespace
 
+Json unsafeReplyToJson(const smtp::UnsafeReply& unsafe) {
+  return Json{{"reply", unsafe.reply}, {"kinds", unsafe.bytes.kinds()}, {"text", unsafe.text}};
+}
+
 Json probeToJson(const smtp::ProbeResult& p) {
   // The extensions of the last EHLO that succeeded: inside TLS when there was one.
   const smtp::Capabilities& last = p.capabilitiesAfterTls ? *p.capabilitiesAfterTls : p.capabilities;
@@ -92,6 +96,7 @@ Json probeToJson(const smtp::ProbeResult& p) {
       {"extensions", capabilitiesToJson(last, p.supportsStarttls)},
       {"helo_fallback", p.heloFallback},
       {"plaintext_after_starttls", p.plaintextAfterStarttls},
+      {"unsafe_reply", p.unsafeReply ? unsafeReplyToJson(*p.unsafeReply) : Json(nullptr)},
       {"error", orNull(p.error)},
       {"reply_code", orNull(p.replyCode)},
       {"duration_ms", p.durationMs},
