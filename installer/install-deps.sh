@@ -19,6 +19,7 @@ test_packages=(
   unbound unbound-host                     # its validating resolver (the reference DANE sender), unbound-host by hand
   postfix nftables openssl                 # the SMTP test world: real MTAs, a black hole, a test CA
   python3 python3-pytest python3-jsonschema
+  time                                     # GNU time: peak memory of a check (tests/integration/test_hostile_*)
     clang clang-format libclang-rt-14-dev      # formatting check; libFuzzer and sanitizer runtimes
   chromium fonts-dejavu-core                 # the extension's end-to-end tests (tests/e2e)
 )

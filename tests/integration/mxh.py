@@ -9,12 +9,15 @@ machine.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import ipaddress
 import json
+import os
 import re
 import subprocess
+import tempfile
 import time
 from typing import Any, Iterable
 
@@ -72,6 +75,31 @@ CHECKED_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 CODE_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 SUBPROCESS_TIMEOUT = 60
+
+
+@contextlib.contextmanager
+def daemon_in_namespace(netns: str, script: str, *args: str, ready_timeout: float = 10):
+    """Runs the test server `script` (it takes `--ready FILE`) inside `netns`, yields the
+    folder it may write into once it is ready, and stops it by its PID at the end."""
+    with tempfile.TemporaryDirectory(prefix="mxh-daemon-") as tmp:
+        ready = os.path.join(tmp, "ready")
+        proc = subprocess.Popen(["ip", "netns", "exec", netns, "/usr/bin/python3", script, *args,
+                                 "--ready", ready],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            deadline = time.monotonic() + ready_timeout
+            while not os.path.exists(ready):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{os.path.basename(script)} did not start: {proc.stderr.read()!r}")
+                time.sleep(0.02)
+            yield tmp
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 @dataclasses.dataclass

@@ -691,25 +691,8 @@ def big_dns(world):
     """tests/integration/bigdns.py inside the world's namespace, on 127.0.0.3:53: the zone
     big.test with 32 MX hosts x 8 loopback addresses, where every probe is refused."""
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bigdns.py")
-    with tempfile.TemporaryDirectory(prefix="mxh-bigdns-") as tmp:
-        ready = os.path.join(tmp, "ready")
-        proc = subprocess.Popen(["ip", "netns", "exec", world.netns, "/usr/bin/python3", script,
-                                 BIG_DNS, "--ready", ready],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 10
-            while not os.path.exists(ready):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"bigdns.py did not start: {proc.stderr.read()!r}")
-                time.sleep(0.02)
-            yield BIG_DNS
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    with mxh.daemon_in_namespace(world.netns, script, BIG_DNS):
+        yield BIG_DNS
 
 
 BIG_DNS = "127.0.0.3"
