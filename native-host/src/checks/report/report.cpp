@@ -53,7 +53,7 @@ Dimension dimensionOf(std::string_view code) {
   static constexpr std::pair<std::string_view, Dimension> kExact[] = {
       {"smtp.no_starttls", Dimension::encryption}, {"smtp.starttls_failed", Dimension::encryption},
       {"smtp.tls_failed", Dimension::encryption},  {"smtp.plaintext_injection", Dimension::encryption},
-      {"tls.old_version", Dimension::encryption},  {"smtp.unsafe_reply", Dimension::delivery},
+      {"tls.old_version", Dimension::encryption},
   };
   static constexpr std::pair<std::string_view, Dimension> kPrefix[] = {
       {"tls.", Dimension::authentication},     {"dane.", Dimension::authentication},

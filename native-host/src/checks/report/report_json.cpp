@@ -73,11 +73,11 @@ Json tlsToJson(const tls::TlsInfo& info) {
               {"hostname_match", info.hostnameMatch}};
 }
 
-}  // namespace
-
 Json unsafeReplyToJson(const smtp::UnsafeReply& unsafe) {
   return Json{{"reply", unsafe.reply}, {"kinds", unsafe.bytes.kinds()}, {"text", unsafe.text}};
 }
+
+}  // namespace
 
 Json probeToJson(const smtp::ProbeResult& p) {
   // The extensions of the last EHLO that succeeded: inside TLS when there was one.

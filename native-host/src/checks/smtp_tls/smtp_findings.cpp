@@ -178,6 +178,37 @@ void tlsFindings(const std::string& host, const ProbeResult& probe, FindingSet& 
   }
 }
 
+// The kinds of bytes, as a sentence says them: "NUL bytes, terminal escape sequences and …".
+std::string unsafeKindsText(const UnsafeBytes& bytes) {
+  std::vector<std::string_view> words;
+  if (bytes.nul) words.emplace_back("NUL bytes");
+  if (bytes.escapeSequence) words.emplace_back("terminal escape sequences");
+  if (bytes.control) words.emplace_back("control characters");
+  if (bytes.invalidUtf8) words.emplace_back("bytes that are not valid UTF-8");
+  if (bytes.invisible) words.emplace_back("invisible or direction-changing characters");
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
+// A server whose replies hold bytes no SMTP server sends: the text was made safe to show, but
+// the server is misbehaving (or something between us rewrites its bytes), and so is worth a word.
+void unsafeReplyFindings(const std::string& host, const ProbeResult& probe, FindingSet& out) {
+  if (!probe.unsafeReply) return;
+  const smtp::UnsafeReply& unsafe = *probe.unsafeReply;
+  const std::string which = unsafe.reply == "greeting" ? "its greeting" : "its reply to " + unsafe.reply;
+  out.add(makeFinding("smtp.unsafe_reply", Severity::warning,
+                      "The MX host " + where(host, probe) + " sent " + unsafeKindsText(unsafe.bytes) + " in " + which +
+                          " (shown escaped: " + unsafe.text +
+                          "). SMTP replies are plain text; a server that sends such bytes is misconfigured, "
+                          "broken or tampered with, and senders' logs and filters may choke on them.",
+                      {host, probe.ip}, "RFC 5321 §4.2"),
+          probe);
+}
+
 }  // namespace
 
 ProbeSummary summarizeProbes(const ProbesByHost& probes) {
@@ -210,37 +241,6 @@ ProbeSummary summarizeProbes(const ProbesByHost& probes) {
   if (anyHostProbed) summary.allTlsOk = allHostsTls;
   summary.port25Blocked = any25 && all25TimedOut && otherPortConnected;
   return summary;
-}
-
-// The kinds of bytes, as a sentence says them: "NUL bytes, terminal escape sequences and …".
-std::string unsafeKindsText(const UnsafeBytes& bytes) {
-  std::vector<std::string_view> words;
-  if (bytes.nul) words.emplace_back("NUL bytes");
-  if (bytes.escapeSequence) words.emplace_back("terminal escape sequences");
-  if (bytes.control) words.emplace_back("control characters");
-  if (bytes.invalidUtf8) words.emplace_back("bytes that are not valid UTF-8");
-  if (bytes.invisible) words.emplace_back("invisible or direction-changing characters");
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
-    out += words[i];
-  }
-  return out;
-}
-
-// A server whose replies hold bytes no SMTP server sends: the text was made safe to show, but
-// the server is misbehaving (or something between us rewrites its bytes), and so is worth a word.
-void unsafeReplyFindings(const std::string& host, const ProbeResult& probe, FindingSet& out) {
-  if (!probe.unsafeReply) return;
-  const smtp::UnsafeReply& unsafe = *probe.unsafeReply;
-  const std::string which = unsafe.reply == "greeting" ? "its greeting" : "its reply to " + unsafe.reply;
-  out.add(makeFinding("smtp.unsafe_reply", Severity::warning,
-                      "The MX host " + where(host, probe) + " sent " + unsafeKindsText(unsafe.bytes) + " in " + which +
-                          " (shown escaped: " + unsafe.text +
-                          "). SMTP replies are plain text; a server that sends such bytes is misconfigured, "
-                          "broken or tampered with, and senders' logs and filters may choke on them.",
-                      {host, probe.ip}, "RFC 5321 §4.2"),
-          probe);
 }
 
 std::vector<Finding> evaluateProbes(const std::string& domain, const ProbesByHost& probes) {
