@@ -77,6 +77,11 @@ CODE_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 SUBPROCESS_TIMEOUT = 60
 
 
+# AddressSanitizer's shadow memory and quarantine multiply a process's peak RSS: memory bounds
+# are asserted on the plain build only (CMake sets MXH_SANITIZED for the sanitizer build).
+MEMORY_BOUNDS_APPLY = os.environ.get("MXH_SANITIZED", "0") != "1"
+
+
 @contextlib.contextmanager
 def daemon_in_namespace(netns: str, script: str, *args: str, ready_timeout: float = 10):
     """Runs the test server `script` (it takes `--ready FILE`) inside `netns`, yields the
