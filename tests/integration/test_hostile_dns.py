@@ -17,9 +17,6 @@ malformed answer never becomes a definite "does not exist" (no domain.nxdomain, 
 Null MX, or MX host "does not exist"/"has no A or AAAA record"), and an SPF or DMARC
 record that is there is never reported absent.
 
-The tests marked xfail are bugs of today's binary that are being fixed (see each reason);
-strict, so each one fails loudly once it is fixed and its mark must go.
-
 Whole file: about 8 s (the two scenarios that never answer run into their 4 s --timeout).
 """
 
@@ -64,15 +61,6 @@ UNREADABLE_MX = ["tc", "tccut", "loop", "pastend", "overlong", "badrdata", "wron
 
 # What an MX host's `error` says when DNS said the host has no address: a definite answer.
 DEFINITE_NO_ADDRESS = re.compile(r"does not exist|no A or AAAA record")
-
-XFAIL_MANY_MX = pytest.mark.xfail(
-    strict=True, reason="issue 12 item: 2,000 MX records reported as no MX (mx.none)")
-XFAIL_HUGE_TXT = pytest.mark.xfail(
-    strict=True, reason="issue 12 item: SPF (and DMARC) record > 8 KB reported absent")
-XFAIL_MANY_TXT = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: an SPF record after the 64th TXT record is reported absent")
-XFAIL_BAD_ADDRESS = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: malformed A/AAAA records reported as 'has no A or AAAA record'")
 
 
 @dataclasses.dataclass
@@ -278,10 +266,7 @@ def test_check_ends_in_time_with_a_valid_report(hostile, scenario):
         f"peak RSS {result.max_rss_kb} KB (limit {RSS_LIMIT_KB} KB)\n{result.describe()}"
 
 
-@pytest.mark.parametrize("scenario", [
-    pytest.param(name, marks=XFAIL_MANY_MX) if name == "manymx" else
-    pytest.param(name, marks=XFAIL_BAD_ADDRESS) if name == "badaddr" else name
-    for name in SCENARIO_NAMES])
+@pytest.mark.parametrize("scenario", SCENARIO_NAMES)
 def test_hostile_answer_is_never_a_definite_absence(hostile, scenario):
     """No scenario's domain lacks its MX records or its hosts their addresses: whatever made
     them unreadable, the report must not say they do not exist."""
@@ -318,14 +303,16 @@ def test_unanswered_mx_query_times_out_at_the_deadline(hostile, scenario):
     assert result.seconds >= NO_ANSWER_TIMEOUT_S - 0.5, f"ended early: {result.seconds:.2f} s"
 
 
-@XFAIL_MANY_MX
 def test_many_mx_records_are_reported_as_too_many(hostile):
     """2,000 MX records (a 64 KB TCP answer): the report has the first 32 (the cap), each with
-    its address, and the warning mx.too_many; or, if the answer cannot be had, could_not_check.
-    Never "no MX"."""
+    its address, and the warning mx.too_many; or, if the answer cannot be had (libunbound
+    gives up on it with TC set), could_not_check with dns.truncated. Never "no MX"."""
     report = hostile.report("manymx")
     assert "mx.none" not in mxh.codes(report) and not report["implicit_mx"], summary(report)
-    if report["verdict"] != "could_not_check":
+    if report["verdict"] == "could_not_check":
+        assert report["error"]["code"] == "dns.truncated", summary(report)
+        assert "too large" in report["error"]["message"], summary(report)
+    else:
         assert report["count"] == 32, summary(report)
         assert "mx.too_many" in mxh.codes(report), summary(report)
         assert [r["priority"] for r in report["mx_records"]] == list(range(10, 42)), summary(report)
@@ -345,21 +332,24 @@ def test_many_addresses_are_capped(hostile):
         record["ips"]
 
 
-@XFAIL_HUGE_TXT
 def test_huge_spf_record_is_not_absent(hostile):
-    """A 65,000-byte SPF record is there: its status may be ok, invalid (too long to use) or
-    unknown, never none, and there is no spf.none finding."""
+    """A 65,000-byte SPF record is there: never status none, never spf.none. It is invalid,
+    too long to use, and the finding about that record says how long it is."""
     report = hostile.report("hugetxt")
-    assert report["spf"]["status"] != "none", summary(report)
+    assert report["spf"]["status"] == "invalid", summary(report)
     assert "spf.none" not in mxh.codes(report), summary(report)
+    [finding] = [f for f in report["findings"] if f["code"] == "spf.invalid"]
+    assert re.search(r"the record is 6\d,\d{3} bytes long", finding["message"]), finding
 
 
-@XFAIL_HUGE_TXT
 def test_huge_dmarc_record_is_not_absent(hostile):
-    """A 10,000-byte DMARC record at _dmarc is there: never status none, never dmarc.none."""
+    """A 10,000-byte DMARC record at _dmarc is there: never status none, never dmarc.none;
+    invalid, with its length."""
     report = hostile.report("hugetxt")
-    assert report["dmarc"]["status"] != "none", summary(report)
+    assert report["dmarc"]["status"] == "invalid", summary(report)
     assert "dmarc.none" not in mxh.codes(report), summary(report)
+    [finding] = [f for f in report["findings"] if f["code"] == "dmarc.invalid"]
+    assert re.search(r"the record is 10,\d{3} bytes long", finding["message"]), finding
 
 
 def test_huge_records_are_shown_cut(hostile):
@@ -372,7 +362,6 @@ def test_huge_records_are_shown_cut(hostile):
         assert text is None or len(text) <= 2100, f"a record of {len(text)} characters in the report"
 
 
-@XFAIL_MANY_TXT
 def test_spf_after_many_txt_records_is_not_absent(hostile):
     """1,000 TXT records with one SPF record among them: the SPF record is found, whatever
     position the resolver puts it in. The resolver rotates the records, so the check runs a
@@ -420,3 +409,14 @@ def test_cname_loop_is_a_failed_address_lookup(hostile):
     assert not record["reachable"], summary(report)
     assert "mx.address_lookup_failed" in mxh.codes(report) or report["verdict"] == "could_not_check", \
         summary(report)
+
+
+def test_malformed_address_records_are_a_failed_lookup(hostile):
+    """The MX host's A record is 3 octets and its AAAA record 5: records exist that cannot be
+    read, so its address lookup failed (and says why), which for the only MX host means
+    could_not_check; never "has no A or AAAA record"."""
+    report = hostile.report("badaddr")
+    assert report["verdict"] == "could_not_check" and report["error"]["code"] == "dns.malformed", summary(report)
+    [record] = report["mx_records"]
+    assert "malformed" in (record["error"] or ""), summary(report)
+    assert "mx.address_lookup_failed" in mxh.codes(report), summary(report)

@@ -16,9 +16,6 @@ character, no crash (exit code, never a signal), no hang (every answer and every
 deadline), and then either the next request is served or, after a framing error, the host
 exits with the documented status.
 
-The tests marked xfail are bugs of today's binary (see each reason); strict, so each one
-fails loudly once it is fixed and its mark must go.
-
 Whole file: about 10 s.
 """
 
@@ -56,20 +53,6 @@ FLOOD = 2000
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 FINAL_TYPES = {"hello", "result", "error", "cancelled", "cancel", "registrable_domain", "history",
                "clear_history", "validate_options"}
-
-XFAIL_TARGET_CONTROL = pytest.mark.xfail(
-    strict=True, reason="issue 12 item 5: a target with CR LF or other control characters is not refused")
-XFAIL_NUL_CUTS = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: a path or resolver option with a NUL is cut there and accepted")
-XFAIL_NUL_AFTER_JSON = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: a NUL byte ends the JSON; whatever follows it in the frame is ignored")
-XFAIL_WRONG_OPTION_BLAMED = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: a bad resolver next to a good trust anchor is blamed on trust_anchor")
-XFAIL_REPEATED_RESOLVERS = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: more than 8 resolvers are accepted when they repeat")
-XFAIL_VALIDATE_REQUEST_OPTIONS = pytest.mark.xfail(
-    strict=True, reason="found with issue 12: validate_options accepts wrong-typed fresh/history, which check refuses")
-
 
 def frame(body: bytes) -> bytes:
     return struct.pack("=I", len(body)) + body
@@ -477,7 +460,6 @@ def test_invalid_utf8_is_refused(host, body):
     h.finish()
 
 
-@XFAIL_NUL_AFTER_JSON
 def test_nul_and_garbage_after_the_json_are_refused(host):
     """A frame is exactly its JSON: '{...} trailing' is frame.invalid_json, and so must be
     '{...}\\0trailing'."""
@@ -627,7 +609,6 @@ def test_wrong_types_of_every_check_option_are_problems_in_validate_options(host
     h.finish()
 
 
-@XFAIL_VALIDATE_REQUEST_OPTIONS
 def test_validate_options_refuses_wrong_request_options(host):
     """fresh and history share the options object, and a check refuses them with the wrong
     type (input.usage): validate_options, asked before saving, must say so too."""
@@ -637,7 +618,6 @@ def test_validate_options_refuses_wrong_request_options(host):
     h.finish()
 
 
-@XFAIL_REPEATED_RESOLVERS
 def test_more_than_8_resolvers_are_refused_even_repeated(host, quick_options):
     """resolver takes at most 8 addresses (docs/protocol.md): also 9 times the same one.
     (Today 87,000 copies of one address go through, and each is listed in the report's
@@ -649,7 +629,6 @@ def test_more_than_8_resolvers_are_refused_even_repeated(host, quick_options):
     h.finish()
 
 
-@XFAIL_WRONG_OPTION_BLAMED
 def test_a_bad_resolver_is_blamed_on_the_resolver(host, quick_options):
     """A resolver that is no address next to a usable trust anchor: dns.config naming
     resolver, not trust_anchor (the options page would point at the wrong setting)."""
@@ -689,27 +668,25 @@ def test_control_characters_in_a_type_are_an_unknown_type(host, type_):
     h.finish()
 
 
-# (id, target, refused today?) -- every one must be an input.* error: a control character
-# never reaches a DNS query, a report, a log line or the history.
+# (id, target) -- every one must be an input.* error: a control character never reaches a
+# DNS query, a report, a log line or the history.
 TARGETS = [
-    ("nul", "healthy.test\x00", True),
-    ("esc-first", "\x1b[31mhealthy.test", True),
-    ("del", "healthy.test\x7f", True),
-    # refused, but only because the domain read from it, "example", has no dot
-    ("crlf-smtp-single-label", "ok.example\r\nRCPT TO:<x@example>", True),
-    ("trailing-crlf", "healthy.test\r\n", False),
-    ("trailing-lf", "healthy.test\n", False),
-    ("address-crlf-smtp", "x@healthy.test\r\nRCPT TO:<x@healthy.test>", False),
-    ("domain-crlf-smtp", "healthy.test\r\nRCPT TO:<x@healthy.test>", False),
-    ("display-name-crlf", "Jane\r\n<jane@healthy.test>", False),
-    ("url-crlf-header", "https://healthy.test/\r\nX-Header: y", False),
-    ("nul-in-local-part", "x\x00@healthy.test", False),
-    ("osc-in-local-part", "\x1b]0;title\x07x@healthy.test", False),
+    ("nul", "healthy.test\x00"),
+    ("esc-first", "\x1b[31mhealthy.test"),
+    ("del", "healthy.test\x7f"),
+    ("crlf-smtp-single-label", "ok.example\r\nRCPT TO:<x@example>"),
+    ("trailing-crlf", "healthy.test\r\n"),
+    ("trailing-lf", "healthy.test\n"),
+    ("address-crlf-smtp", "x@healthy.test\r\nRCPT TO:<x@healthy.test>"),
+    ("domain-crlf-smtp", "healthy.test\r\nRCPT TO:<x@healthy.test>"),
+    ("display-name-crlf", "Jane\r\n<jane@healthy.test>"),
+    ("url-crlf-header", "https://healthy.test/\r\nX-Header: y"),
+    ("nul-in-local-part", "x\x00@healthy.test"),
+    ("osc-in-local-part", "\x1b]0;title\x07x@healthy.test"),
 ]
 
 
-@pytest.mark.parametrize("target", [pytest.param(t, id=name, marks=() if refused else XFAIL_TARGET_CONTROL)
-                                    for name, t, refused in TARGETS])
+@pytest.mark.parametrize("target", [pytest.param(t, id=name) for name, t in TARGETS])
 def test_control_characters_in_a_target_are_refused(host, quick_options, target):
     """Every target with a control character anywhere, also in the part of an address or URL
     that is not the domain, is an input.* error: nothing is checked."""
@@ -717,7 +694,7 @@ def test_control_characters_in_a_target_are_refused(host, quick_options, target)
     answer = h.call(1, "check", {"target": target, "options": quick_options}, timeout=CHECK_S)
     assert answer["type"] == "error", \
         f"the target {target!r} was checked: {json.dumps(answer)[:400]}"
-    assert_error(answer, "input.", 1)
+    assert_error(answer, "input.invalid_character", 1)
     assert_serving(h)
     h.finish()
 
@@ -727,9 +704,7 @@ BAD_DOMAINS = {"crlf": "mail.google.com\r\n", "nul": "google.com\x00", "esc": "\
 
 
 @pytest.mark.parametrize("request_type, field, bad", [
-    # history and clear_history read the domain like a check target: the same bug
-    pytest.param(t, f, v, id=f"{t}-{name}",
-                 marks=XFAIL_TARGET_CONTROL if name == "crlf" and t != "registrable_domain" else ())
+    pytest.param(t, f, v, id=f"{t}-{name}")
     for t, f in DOMAIN_PARAMETERS for name, v in BAD_DOMAINS.items()])
 def test_control_characters_in_a_domain_parameter_are_refused(host, quick_options, request_type, field, bad):
     """An input.* error, and a clear_history with such a domain forgets nothing."""
@@ -753,11 +728,11 @@ def test_control_characters_in_a_domain_parameter_are_refused(host, quick_option
     ("blocklists", ["zen.dnsbl.test\x00"], "input.usage"),
     ("dqs_key", "abc\r\ndef", "input.usage"),
     ("dqs_key", "abc\x00", "input.usage"),
-    ("resolver", ["127.0.0.1\r\n"], "dns.config"),
-    pytest.param("resolver", ["127.0.0.1\x00"], "dns.config", marks=XFAIL_NUL_CUTS),
-    ("resolver", ["\x1b127.0.0.1"], "dns.config"),
-    ("trust_anchor", "/nonexistent/test.ta\r\n", "dns.config"),
-    ("trust_anchor", "/nonexistent/\x1b[31mtest.ta", "dns.config"),
+    ("resolver", ["127.0.0.1\r\n"], "input.usage"),
+    ("resolver", ["127.0.0.1\x00"], "input.usage"),
+    ("resolver", ["\x1b127.0.0.1"], "input.usage"),
+    ("trust_anchor", "/nonexistent/test.ta\r\n", "input.usage"),
+    ("trust_anchor", "/nonexistent/\x1b[31mtest.ta", "input.usage"),
 ], ids=["ehlo-crlf", "ehlo-nul", "ehlo-esc", "blocklist-crlf", "blocklist-nul", "dqs-crlf", "dqs-nul",
         "resolver-crlf", "resolver-nul", "resolver-esc", "anchor-crlf", "anchor-esc"])
 def test_control_characters_in_a_check_option_are_refused(host, quick_options, option, value, code):
@@ -775,8 +750,8 @@ def test_control_characters_in_a_check_option_are_refused(host, quick_options, o
 
 
 @pytest.mark.parametrize("option, value", [
-    pytest.param("trust_anchor", "{ta}\x00junk", marks=XFAIL_NUL_CUTS, id="anchor-nul"),
-    pytest.param("ca_file", "{ca}\x00junk", marks=XFAIL_NUL_CUTS, id="ca-nul"),
+    pytest.param("trust_anchor", "{ta}\x00junk", id="anchor-nul"),
+    pytest.param("ca_file", "{ca}\x00junk", id="ca-nul"),
     pytest.param("trust_anchor", "{ta}\r\n", id="anchor-crlf"),
     pytest.param("ca_file", "{ca}\r\n", id="ca-crlf"),
 ])

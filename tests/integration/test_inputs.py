@@ -38,7 +38,13 @@ BAD_INPUTS = {
     "space": "exa mple.com",
     "empty-label": "a..b",
     "email-without-domain": "user@",
+    # a control character anywhere (issue 12 item 5): never read as some other domain
+    "crlf-smtp": "ok.example\r\nRCPT TO:<x@healthy.test>",
+    "trailing-crlf": "healthy.test\r\n",
+    "esc": "\x1b[2Jhealthy.test",
+    "display-name-crlf": "Jane\r\n<jane@healthy.test>",
 }
+CONTROL = {"crlf-smtp", "trailing-crlf", "esc", "display-name-crlf"}
 
 
 @pytest.mark.parametrize("json_flag", [True, False], ids=["json", "text"])
@@ -57,6 +63,8 @@ def test_bad_input(mx, world, target, json_flag):
     assert lines[0].startswith("mxhealth: "), run.describe()
     assert len(lines[0]) > len("mxhealth: "), "empty message"
     assert run.stderr.endswith("\n"), "stderr line not terminated"
+    if target in (BAD_INPUTS[name] for name in CONTROL):
+        assert "control character" in lines[0] and "\x1b" not in lines[0] and "\r" not in lines[0], lines[0]
 
 
 def test_version(mx):

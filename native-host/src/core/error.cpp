@@ -25,6 +25,7 @@ std::string_view errcName(Errc code) {
     case Errc::dns_resolver: return "dns.resolver";
     case Errc::dns_config: return "dns.config";
     case Errc::dns_untrusted: return "dns.untrusted";
+    case Errc::dns_truncated: return "dns.truncated";
     case Errc::dns_malformed: return "dns.malformed";
     case Errc::policy_syntax: return "policy.syntax";
     case Errc::net_refused: return "net.refused";

@@ -32,6 +32,7 @@ enum class Errc {
   dns_resolver,
   dns_config,
   dns_untrusted,  // the resolver's answers fail DNSSEC validation at the trust anchor itself
+  dns_truncated,  // the answer was too large to arrive whole (TC set even over TCP): not a negative answer
   dns_malformed,  // a record's data does not parse (dns/wire.h); a fact about the zone, not the resolver
   // Mail policies: an SPF, DMARC, TLS-RPT or MTA-STS record or policy file that breaks its grammar.
   policy_syntax,

@@ -76,9 +76,10 @@ inline constexpr std::size_t kMaxCachedResults = 256;
 
 // ---- checks/policy/mail_policy
 
-// TXT records read at one name; more are ignored (a name with this many is broken anyway).
+// TXT records of one kind (SPF, DMARC, ...) kept from one answer; more are counted, not kept.
 inline constexpr std::size_t kMaxTxtRecords = 64;
-// The decoded text of one TXT record: a longer record is treated as malformed.
+// The decoded text of one TXT record kept: a longer record is too long to read (its size is
+// reported), which no sender policy comes near (RFC 7208 §3.4 asks SPF to fit in 450 octets).
 inline constexpr std::size_t kMaxTxtLength = 8192;
 // A record's text as the report shows it (sanitized, cut with "…").
 inline constexpr std::size_t kMaxRecordDisplay = 2048;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -182,6 +183,14 @@ std::string_view trimmed(std::string_view text, std::string_view characters) {
   const auto first = text.find_first_not_of(characters);
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(characters) - first + 1);
+}
+
+std::string groupedNumber(std::size_t number) {
+  std::string digits = std::to_string(number);
+  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) {
+    digits.insert(static_cast<std::size_t>(at), 1, ',');
+  }
+  return digits;
 }
 
 std::vector<std::string_view> splitOn(std::string_view text, char separator) {

@@ -43,6 +43,8 @@ bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix);
 // `text` without the leading and trailing characters in `characters` (by default space and tab,
 // the white space of mail records).
 std::string_view trimmed(std::string_view text, std::string_view characters = " \t");
+// A count as people read it in English: 65535 is "65,535".
+std::string groupedNumber(std::size_t number);
 // The parts of `text` between the `separator`s, empty ones included: "a;;b" is a, "", b.
 std::vector<std::string_view> splitOn(std::string_view text, char separator);
 

@@ -36,6 +36,16 @@ constexpr int kClassIn = 1;
 constexpr int kRcodeServfail = 2;
 constexpr int kRcodeNxdomain = 3;
 constexpr int kRcodeRefused = 5;
+constexpr std::size_t kFlagsByte = 2;  // the header's third octet: QR, opcode, AA, TC, RD
+constexpr std::uint8_t kTruncatedFlag = 0x02;
+
+// The TC bit of the answer libunbound kept. Set on its final answer (it retries over TCP), it
+// means the answer did not fit even there (over 64 KB, or a server that always sets TC).
+bool truncated(const ub_result& result) {
+  const auto* packet = static_cast<const std::uint8_t*>(result.answer_packet);
+  return packet != nullptr && result.answer_len > static_cast<int>(kFlagsByte) &&
+         (packet[kFlagsByte] & kTruncatedFlag) != 0;
+}
 
 // Where Debian (dns-root-data) and unbound-anchor keep the root zone's trust anchor.
 constexpr const char* kSystemRootKeys[] = {"/usr/share/dns/root.key", "/var/lib/unbound/root.key"};
@@ -179,6 +189,10 @@ struct Resolver::Impl {
     } else {
       // Not secure and not bogus: provably unsigned only where a trust anchor reaches.
       answer.dnssec = info.dnssecValidation && coveredByAnchor(name) ? DnssecState::insecure : DnssecState::unvalidated;
+    }
+    if (result->havedata == 0 && truncated(*result)) {
+      // No records and TC: the records were there but did not arrive, never "none exist".
+      return Error{Errc::dns_truncated, "the answer to " + label + " was too large to be received whole"};
     }
     if (result->havedata != 0) {
       answer.outcome = Outcome::data;

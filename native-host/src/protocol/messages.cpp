@@ -24,6 +24,12 @@ Json base(const Json& id, std::string_view type) {
 }  // namespace
 
 std::variant<Request, RejectedRequest> parseRequest(std::string_view frame) {
+  // A raw NUL is never part of JSON (inside strings it must be escaped), and the parser below
+  // would take it for the end of the input: '{...}\0anything' must not pass as '{...}'.
+  if (frame.find('\0') != std::string_view::npos) {
+    return RejectedRequest{nullptr,
+                           Error{Errc::frame_invalid_json, "the message holds a NUL byte, which JSON never does"}};
+  }
   Json message;
   bool tooDeep = false;
   try {

@@ -96,30 +96,66 @@ BOOST_AUTO_TEST_SUITE(mail_policy_test)
 
 BOOST_AUTO_TEST_CASE(a_txt_string_running_past_the_end_is_malformed) {
   const std::vector<std::uint8_t> rdata = {5, 'a', 'b'};
-  const auto records = checks::readTxtAnswer(rawAnswer({rdata, txtRdata({"ok"})}), "example.test");
+  const auto records =
+      checks::readTxtAnswer(rawAnswer({rdata, txtRdata({"v=spf1 -all"})}), "example.test", checks::isSpfRecord);
   BOOST_TEST_REQUIRE(records.ok());
   BOOST_TEST(records->malformed == 1U);
-  BOOST_TEST(records->texts == std::vector<std::string>{"ok"});
+  BOOST_TEST_REQUIRE(records->records.size() == 1U);
+  BOOST_TEST(records->records.front().text == "v=spf1 -all");
 }
 
-BOOST_AUTO_TEST_CASE(a_txt_record_over_the_cap_is_malformed) {
-  std::vector<std::uint8_t> rdata;
-  for (std::size_t i = 0; i < mxh::limits::kMaxTxtLength / 255 + 2; ++i) {
-    rdata.push_back(255);
-    rdata.insert(rdata.end(), 255, 'x');
-  }
-  const auto records = checks::readTxtAnswer(rawAnswer({rdata}), "example.test");
+BOOST_AUTO_TEST_CASE(a_txt_record_over_the_cap_is_kept_with_its_length) {
+  // Records longer than the cap keep their start and their length: a record of known size.
+  const std::size_t length = mxh::limits::kMaxTxtLength + 600;
+  const auto records =
+      checks::readTxtAnswer(txtAnswer({"v=spf1 " + std::string(length - 7, 'x')}), "example.test", checks::isSpfRecord);
   BOOST_TEST_REQUIRE(records.ok());
-  BOOST_TEST(records->malformed == 1U);
-  BOOST_TEST(records->texts.empty());
+  BOOST_TEST(records->malformed == 0U);
+  BOOST_TEST_REQUIRE(records->count == 1U);
+  BOOST_TEST(!records->records.front().complete());
+  BOOST_TEST(records->records.front().length == length);
+}
+
+BOOST_AUTO_TEST_CASE(a_record_of_its_kind_is_found_among_hundreds_of_others) {
+  std::vector<std::vector<std::uint8_t>> rdata;
+  for (int i = 0; i < 500; ++i) rdata.push_back(txtRdata({"verification-" + std::to_string(i)}));
+  rdata.push_back(txtRdata({"v=spf1 -all"}));
+  const auto records = checks::readTxtAnswer(rawAnswer(rdata), "example.test", checks::isSpfRecord);
+  BOOST_TEST_REQUIRE(records.ok());
+  BOOST_TEST(records->count == 1U);
+  BOOST_TEST(checks::policyStatusName(checks::readSpf(rawAnswer(rdata), "example.test").status) == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(records_of_a_kind_past_the_cap_are_counted_not_kept) {
+  std::vector<std::vector<std::uint8_t>> rdata;
+  for (std::size_t i = 0; i < mxh::limits::kMaxTxtRecords + 10; ++i) rdata.push_back(txtRdata({"v=DMARC1; p=none"}));
+  const auto records = checks::readTxtAnswer(rawAnswer(rdata), "_dmarc.example.test", checks::isDmarcRecord);
+  BOOST_TEST_REQUIRE(records.ok());
+  BOOST_TEST(records->count == mxh::limits::kMaxTxtRecords + 10);
+  BOOST_TEST(records->records.size() == mxh::limits::kMaxTxtRecords);
+  const auto dmarc = checks::readDmarc(rawAnswer(rdata), "example.test");
+  BOOST_TEST(checks::policyStatusName(dmarc.status) == "multiple");
+  BOOST_TEST(dmarc.error.value_or("").find(std::to_string(mxh::limits::kMaxTxtRecords + 10) + " DMARC records") == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(a_policy_record_too_long_to_read_is_invalid_never_none) {
+  const auto spf = checks::readSpf(txtAnswer({"v=spf1 " + std::string(10193, 'x')}), "example.test");
+  BOOST_TEST(checks::policyStatusName(spf.status) == "invalid");
+  BOOST_TEST(spf.error.value_or("").find("10,200 bytes long") != std::string::npos);
+  BOOST_TEST(spf.record.value_or("").starts_with("v=spf1 xxx"));
+  const auto dmarc = checks::readDmarc(txtAnswer({"v=DMARC1; p=reject; " + std::string(10000, 'x')}), "example.test");
+  BOOST_TEST(checks::policyStatusName(dmarc.status) == "invalid");
+  const auto findings = checks::dmarcFindings("example.test", dmarc);
+  BOOST_TEST_REQUIRE(findings.size() == 1U);
+  BOOST_TEST(findings.front().code == "dmarc.invalid");
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_or_bogus_lookup_is_an_error_and_nodata_is_empty) {
-  BOOST_TEST(!checks::readTxtAnswer(timeout(), "example.test").ok());
-  const auto fromBogus = checks::readTxtAnswer(bogus(), "example.test");
+  BOOST_TEST(!checks::readTxtAnswer(timeout(), "example.test", checks::isSpfRecord).ok());
+  const auto fromBogus = checks::readTxtAnswer(bogus(), "example.test", checks::isSpfRecord);
   BOOST_TEST_REQUIRE(!fromBogus.ok());
   BOOST_TEST(fromBogus.error().message.find("signature expired") != std::string::npos);
-  BOOST_TEST(checks::readTxtAnswer(outcome(Outcome::nxdomain), "example.test")->texts.empty());
+  BOOST_TEST(checks::readTxtAnswer(outcome(Outcome::nxdomain), "example.test", checks::isSpfRecord)->count == 0U);
 }
 
 // ---- SPF ----

@@ -48,7 +48,7 @@ MtaStsFetch fetchOf(std::vector<std::string> txt, PolicyFetchOutcome outcome, st
   MtaStsFetch fetch;
   fetch.domain = "smtp.test";
   fetch.policyUrl = "https://mta-sts.smtp.test/.well-known/mta-sts.txt";
-  fetch.txtRecords = std::move(txt);
+  for (std::string& text : txt) fetch.txtRecords.push_back({text, text.size()});
   fetch.policyOutcome = outcome;
   fetch.policyBody = std::move(body);
   fetch.policyError = std::move(error);

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <vector>
 
 using mxh::Errc;
 using mxh::checks::parseTarget;
@@ -20,7 +21,7 @@ BOOST_AUTO_TEST_SUITE(target_test)
 
 BOOST_AUTO_TEST_CASE(a_domain_is_itself) {
   BOOST_TEST(domainOf("example.test") == "example.test");
-  BOOST_TEST(domainOf("  Example.TEST \n") == "example.test");
+  BOOST_TEST(domainOf("  Example.TEST \t") == "example.test");
 }
 
 BOOST_AUTO_TEST_CASE(an_email_address_gives_its_domain) {
@@ -65,6 +66,27 @@ BOOST_AUTO_TEST_CASE(the_input_is_kept_for_the_report_but_made_safe) {
   const auto target = parseTarget("postmaster@healthy.test");
   BOOST_TEST(target->input == "postmaster@healthy.test");
   BOOST_TEST(!parseTarget(std::string("a\x1b.test")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_control_character_anywhere_is_refused) {
+  // Each would otherwise be read as some domain: the part after the line break, or with the
+  // bytes dropped. The CR LF one is the "Name <mailbox>" form smuggling an SMTP command.
+  const std::vector<std::string> inputs = {"ok.example\r\nRCPT TO:<x@healthy.test>",
+                                           "healthy.test\r\n",
+                                           "healthy.test\n",
+                                           std::string("x\0@healthy.test", 15),
+                                           "\x1b]0;title\x07x@healthy.test",
+                                           "https://healthy.test/\r\nX-Header: y",
+                                           "Jane\r\n<jane@healthy.test>",
+                                           "healthy.test\x7f",
+                                           "healthy.test\xc2\x85"};
+  for (const std::string& input : inputs) {
+    const auto target = parseTarget(input);
+    BOOST_TEST_REQUIRE(!target.ok(), input);
+    BOOST_TEST(static_cast<int>(target.error().code) == static_cast<int>(Errc::input_invalid_character));
+    BOOST_TEST(target.error().message.find('\r') == std::string::npos);
+    BOOST_TEST(target.error().message.find("control character") != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,14 @@
 
 BOOST_AUTO_TEST_SUITE(text_test)
 
+BOOST_AUTO_TEST_CASE(numbers_are_grouped_by_thousands) {
+  BOOST_TEST(mxh::groupedNumber(0) == "0");
+  BOOST_TEST(mxh::groupedNumber(999) == "999");
+  BOOST_TEST(mxh::groupedNumber(1000) == "1,000");
+  BOOST_TEST(mxh::groupedNumber(65535) == "65,535");
+  BOOST_TEST(mxh::groupedNumber(123456789) == "123,456,789");
+}
+
 BOOST_AUTO_TEST_CASE(printable_text_passes_unchanged) {
   BOOST_TEST(mxh::sanitizeForDisplay("220 mx.example.com ESMTP", 100) == "220 mx.example.com ESMTP");
 }

@@ -28,7 +28,7 @@ std::string_view insideAngleBrackets(std::string_view text) {
   const auto open = text.rfind('<');
   const auto close = text.rfind('>');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) return text;
-  return trimmed(text.substr(open + 1, close - open - 1), " \t\r\n");
+  return trimmed(text.substr(open + 1, close - open - 1));
 }
 
 }  // namespace
@@ -39,7 +39,14 @@ Result<Target> parseTarget(std::string_view input) {
                                            " characters long; the limit is " + std::to_string(limits::kMaxInputLength)};
   }
   Target target{sanitizeForDisplay(input, limits::kMaxInputLength), {}};
-  std::string_view text = trimmed(input, " \t\r\n");
+  // No domain, address or URL holds a control character, a trailing line break included: one
+  // in a target is garbage or an attempt to smuggle a second line (an SMTP command, a header)
+  // past the reading below, which would then check some other domain.
+  if (const UnsafeBytes unsafe = findUnsafeBytes(input); unsafe.nul || unsafe.escapeSequence || unsafe.control) {
+    return Error{Errc::input_invalid_character,
+                 "the input '" + target.input + "' contains a control character (a line break, NUL or escape)"};
+  }
+  std::string_view text = trimmed(input);
   if (text.empty()) return Error{Errc::input_empty, "no domain given"};
 
   text = insideAngleBrackets(text);

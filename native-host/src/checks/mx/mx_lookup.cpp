@@ -1,7 +1,9 @@
 #include "checks/mx/mx_lookup.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "core/limits.h"
 #include "dns/wire.h"
@@ -23,16 +25,23 @@ void noteDnssec(MxFacts& facts, const std::string& name, RrType type, const Resu
   facts.dnssec.push_back(std::move(entry));
 }
 
-// Addresses of one family from an answer, capped, sorted, without repeats.
-std::vector<IpAddress> addressesOf(const Result<Answer>& answer, RrType type) {
+// Addresses of one family from an answer, capped, sorted, without repeats. An answer whose
+// records are all malformed is a failed lookup (records exist but cannot be read), never "none".
+Result<std::vector<IpAddress>> addressesOf(const Result<Answer>& answer, RrType type) {
   std::set<IpAddress> unique;
-  if (!answer || answer->outcome != Outcome::data) return {};
+  if (!answer || answer->outcome != Outcome::data) return std::vector<IpAddress>{};
+  std::optional<Error> malformed;
   for (const auto& rdata : answer->rdata) {
     auto address = type == RrType::A ? dns::decodeA(rdata) : dns::decodeAaaa(rdata);
-    if (address) unique.insert(*address);
+    if (address) {
+      unique.insert(*address);
+    } else if (!malformed) {
+      malformed = address.error();
+    }
     if (unique.size() >= limits::kMaxAddressesPerFamily) break;
   }
-  return {unique.begin(), unique.end()};
+  if (unique.empty() && malformed) return *malformed;
+  return std::vector<IpAddress>{unique.begin(), unique.end()};
 }
 
 HostFacts hostFacts(const std::string& host, const Result<Answer>& a, const Result<Answer>& aaaa) {
@@ -52,9 +61,14 @@ HostFacts hostFacts(const std::string& host, const Result<Answer>& a, const Resu
     facts.failure = "its address records fail DNSSEC validation (" + *facts.bogus + ")";
     return facts;
   }
-  facts.addresses = addressesOf(a, RrType::A);
-  const auto v6 = addressesOf(aaaa, RrType::AAAA);
-  facts.addresses.insert(facts.addresses.end(), v6.begin(), v6.end());
+  for (const auto& [answer, type] : {std::pair{&a, RrType::A}, std::pair{&aaaa, RrType::AAAA}}) {
+    auto addresses = addressesOf(*answer, type);
+    if (!addresses) {
+      facts.lookupErrors.push_back(addresses.error());
+      continue;
+    }
+    facts.addresses.insert(facts.addresses.end(), addresses->begin(), addresses->end());
+  }
   if (!facts.addresses.empty()) return facts;
 
   if (!facts.lookupErrors.empty()) {

@@ -35,10 +35,14 @@ std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options) {
     }
   }
   if (options.trustAnchor) {
+    // The anchor is judged alone: set up with the chosen resolvers, a bad resolver would fail the
+    // set-up and be blamed on the anchor. A placeholder forwarder is enough (nothing is asked).
+    dns::ResolverConfig anchorOnly = resolverConfig(options, true);
+    anchorOnly.forwarders = {"127.0.0.1"};
     if (!readable(*options.trustAnchor)) {
       problems.push_back({"trust_anchor", "The trust anchor file " + displayPath(*options.trustAnchor) +
                                               " does not exist or cannot be read."});
-    } else if (auto resolver = dns::Resolver::create(resolverConfig(options, true)); !resolver) {
+    } else if (!dns::Resolver::create(anchorOnly)) {
       problems.push_back({"trust_anchor", "The trust anchor file " + displayPath(*options.trustAnchor) +
                                               " is not a usable DS or DNSKEY file."});
     }
@@ -55,6 +59,10 @@ std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options) {
 std::vector<OptionProblem> allOptionProblems(const OptionValue& values) {
   ValidatedOptions validated = validateCheckOptions(values, OptionNaming::request);
   std::vector<OptionProblem> problems = std::move(validated.problems);
+  // fresh and history travel in the same object; a check refuses them when wrong, so must this.
+  for (OptionProblem& problem : validateRequestPolicy(values, OptionNaming::request).problems) {
+    problems.push_back(std::move(problem));
+  }
   for (OptionProblem& problem : checkOptionFiles(validated.options)) {
     const bool named = std::any_of(problems.begin(), problems.end(),
                                    [&](const OptionProblem& known) { return known.option == problem.option; });

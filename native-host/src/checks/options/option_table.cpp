@@ -134,8 +134,15 @@ bool isIntegerIn(const OptionValue& value, long long min, long long max) {
   return value.is_number_integer() && value.get<long long>() >= min && value.get<long long>() <= max;
 }
 
+// A string option's value: not empty, not too long, and without a control character (a NUL
+// would cut a file name short where the C libraries read it; a line break or an escape has no
+// place in a name, an address or a key, and must never reach an SMTP command or a terminal).
 bool isText(const OptionValue& value, std::size_t maxLength) {
-  return value.is_string() && !value.get<std::string>().empty() && value.get<std::string>().size() <= maxLength;
+  if (!value.is_string()) return false;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text.empty() || text.size() > maxLength) return false;
+  const UnsafeBytes unsafe = findUnsafeBytes(text);
+  return !unsafe.nul && !unsafe.escapeSequence && !unsafe.control;
 }
 
 // Whether `value` may be set for `spec`; the message says what the option takes.
@@ -169,6 +176,8 @@ std::optional<std::string> problemWith(const OptionSpec& spec, const OptionValue
       const std::string takes = name + " takes up to " + std::to_string(spec.maxItems) +
                                 (zones ? " zone names like \"zen.spamhaus.org\"" : " addresses");
       if (!value.is_array()) return takes + ", not " + shown(value);
+      // Resolvers are asked in the order given, each one kept: a repeat counts.
+      if (!zones && value.size() > spec.maxItems) return takes;
       std::vector<std::string> distinct;
       for (const OptionValue& item : value) {
         if (!isText(item, spec.maxLength) || (zones && !isBlocklistZoneName(item.get<std::string>()))) {
@@ -181,13 +190,13 @@ std::optional<std::string> problemWith(const OptionSpec& spec, const OptionValue
     }
     case OptionType::path:
       if (isText(value, spec.maxLength)) return std::nullopt;
-      return name + " takes a file name";
+      return name + " takes a file name (without control characters)";
     case OptionType::host_name:
       // Whatever goes into an SMTP command is checked first.
       if (isText(value, spec.maxLength) && smtp::isValidEhloName(value.get<std::string>())) return std::nullopt;
       return name + " takes a host name with a dot or an address literal like [198.51.100.1], not " + shown(value);
     case OptionType::dqs_key:
-      if (value.is_string() && isValidDqsKey(value.get<std::string>())) return std::nullopt;
+      if (isText(value, spec.maxLength) && isValidDqsKey(value.get<std::string>())) return std::nullopt;
       return name + " takes the key Spamhaus gave you: letters and digits only";
   }
   return name + " has a value of the wrong type";

@@ -121,24 +121,11 @@ Result<DmarcRecord> parseDmarc(std::string_view text) {
 DmarcReport readDmarc(const Result<dns::Answer>& answer, std::string_view domain) {
   DmarcReport report;
   const std::string name = "_dmarc." + std::string(domain);
-  const auto txt = readTxtAnswer(answer, name);
+  const auto txt = readTxtAnswer(answer, name, isDmarcRecord);
   if (lookupFailed(answer, txt, report)) return report;
-  std::vector<std::string> dmarc;
-  for (const std::string& text : txt->texts) {
-    if (isDmarcRecord(text)) dmarc.push_back(text);
-  }
-  if (dmarc.empty()) {
-    report.status = PolicyStatus::none;
-    return report;
-  }
-  if (dmarc.size() > 1) {
-    report.status = PolicyStatus::multiple;
-    report.error = countText(dmarc.size(), "DMARC record") + " at " + sanitizeForDisplay(name, 260) +
-                   "; receivers use none of them";
-    return report;
-  }
-  report.record = displayRecord(dmarc.front());
-  auto parsed = parseDmarc(dmarc.front());
+  const auto dmarc = theOneRecord(*txt, "DMARC", name, "receivers use none of them", report);
+  if (!dmarc) return report;
+  auto parsed = parseDmarc(*dmarc);
   if (!parsed) {
     report.status = PolicyStatus::invalid;
     report.error = parsed.error().message;
@@ -193,24 +180,11 @@ Result<TlsRptRecord> parseTlsRpt(std::string_view text) {
 TlsRptReport readTlsRpt(const Result<dns::Answer>& answer, std::string_view domain) {
   TlsRptReport report;
   const std::string name = "_smtp._tls." + std::string(domain);
-  const auto txt = readTxtAnswer(answer, name);
+  const auto txt = readTxtAnswer(answer, name, isTlsRptRecord);
   if (lookupFailed(answer, txt, report)) return report;
-  std::vector<std::string> records;
-  for (const std::string& text : txt->texts) {
-    if (isTlsRptRecord(text)) records.push_back(text);
-  }
-  if (records.empty()) {
-    report.status = PolicyStatus::none;
-    return report;
-  }
-  if (records.size() > 1) {
-    report.status = PolicyStatus::multiple;
-    report.error = countText(records.size(), "TLS-RPT record") + " at " + sanitizeForDisplay(name, 260) +
-                   "; senders use none of them";
-    return report;
-  }
-  report.record = displayRecord(records.front());
-  auto parsed = parseTlsRpt(records.front());
+  const auto tlsRpt = theOneRecord(*txt, "TLS-RPT", name, "senders use none of them", report);
+  if (!tlsRpt) return report;
+  auto parsed = parseTlsRpt(*tlsRpt);
   if (!parsed) {
     report.status = PolicyStatus::invalid;
     report.error = parsed.error().message;

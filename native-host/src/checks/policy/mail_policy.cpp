@@ -20,7 +20,7 @@ std::string_view policyStatusName(PolicyStatus status) {
   return "unknown";
 }
 
-Result<TxtRecords> readTxtAnswer(const Result<dns::Answer>& answer, std::string_view name) {
+Result<TxtRecords> readTxtAnswer(const Result<dns::Answer>& answer, std::string_view name, TxtKind isKind) {
   if (!answer) return answer.error();
   if (answer->dnssec == dns::DnssecState::bogus) {
     return Error{Errc::dns_servfail, "the TXT records at " + record_syntax::displayName(name) +
@@ -29,12 +29,13 @@ Result<TxtRecords> readTxtAnswer(const Result<dns::Answer>& answer, std::string_
   TxtRecords records;
   records.dnssec = answer->dnssec;
   if (answer->outcome != dns::Outcome::data) return records;
-  for (std::size_t i = 0; i < answer->rdata.size() && i < limits::kMaxTxtRecords; ++i) {
-    auto text = dns::decodeTxt(answer->rdata[i], limits::kMaxTxtLength);
-    if (text && text->complete()) {
-      records.texts.push_back(std::move(text->text));
-    } else {
+  for (const auto& rdata : answer->rdata) {
+    auto text = dns::decodeTxt(rdata, limits::kMaxTxtLength);
+    if (!text) {
       ++records.malformed;
+    } else if (isKind(text->text)) {  // a record over the cap keeps its start, which names its kind
+      ++records.count;
+      if (records.records.size() < limits::kMaxTxtRecords) records.records.push_back(std::move(*text));
     }
   }
   return records;

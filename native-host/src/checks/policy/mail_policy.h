@@ -21,6 +21,7 @@
 #include "core/limits.h"
 #include "core/result.h"
 #include "dns/resolver.h"
+#include "dns/wire.h"
 
 namespace mxh::checks {
 
@@ -33,14 +34,18 @@ inline constexpr std::chrono::milliseconds kMailPolicyTimeout{10000};
 enum class PolicyStatus { ok, none, multiple, invalid, unknown };
 std::string_view policyStatusName(PolicyStatus status);
 
-// The TXT records of one answer, decoded (malformed ones skipped), or the reason the lookup says
-// nothing: an Error for a failed lookup or a DNSSEC-bogus answer. NXDOMAIN and NODATA: empty.
+// The TXT records of one kind (SPF, DMARC, ...) in one answer, decoded, or the reason the lookup
+// says nothing: an Error for a failed lookup or a DNSSEC-bogus answer. NXDOMAIN and NODATA: none.
+// Every record of the answer is looked at (its size is bounded by DNS itself), so where the
+// resolver puts a record among hundreds of others does not decide whether it is found.
 struct TxtRecords {
-  std::vector<std::string> texts;
-  std::size_t malformed = 0;
+  std::vector<dns::TxtText> records;  // of the kind, in answer order, at most limits::kMaxTxtRecords
+  std::size_t count = 0;              // of the kind, all of them
+  std::size_t malformed = 0;          // RDATA that does not decode (of no known kind)
   dns::DnssecState dnssec = dns::DnssecState::unvalidated;
 };
-Result<TxtRecords> readTxtAnswer(const Result<dns::Answer>& answer, std::string_view name);
+using TxtKind = bool (*)(std::string_view text);
+Result<TxtRecords> readTxtAnswer(const Result<dns::Answer>& answer, std::string_view name, TxtKind isKind);
 
 // ---- SPF (RFC 7208) ----
 

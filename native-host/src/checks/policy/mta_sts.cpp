@@ -87,11 +87,9 @@ MtaStsFetch fetchMtaSts(dns::Resolver& resolver, const std::string& domain, cons
                                              dns::Query{policyHost, dns::RrType::AAAA}};
   const auto answers = resolver.resolveAll(queries, deadline.capped(kMtaStsFetchTimeout), cancel);
 
-  const auto txt = readTxtAnswer(answers[0], queries[0].name);
+  auto txt = readTxtAnswer(answers[0], queries[0].name, isStsTxtRecord);
   if (txt) {
-    for (const std::string& text : txt->texts) {
-      if (isStsTxtRecord(text)) fetch.txtRecords.push_back(text);
-    }
+    fetch.txtRecords = std::move(txt->records);
   } else {
     fetch.txtError = txt.error().message;
     if (answers[0].ok() && answers[0]->dnssec == dns::DnssecState::bogus) fetch.txtBogus = answers[0]->whyBogus;
@@ -206,11 +204,14 @@ MtaStsReport evaluateMtaSts(const MtaStsFetch& fetch, const std::vector<MxCertif
   bool txtValid = false;
   if (!fetch.txtRecords.empty()) {
     MtaStsTxtReport txt;
-    txt.record = sanitizeForDisplay(fetch.txtRecords.front(), limits::kMaxRecordDisplay);
+    const dns::TxtText& first = fetch.txtRecords.front();
+    txt.record = sanitizeForDisplay(first.text, limits::kMaxRecordDisplay);
     if (fetch.txtRecords.size() > 1) {
       txt.error = std::to_string(fetch.txtRecords.size()) +
                   " TXT records begin with v=STSv1; there must be exactly one, so senders ignore them all";
-    } else if (auto parsed = parseStsTxt(fetch.txtRecords.front()); parsed) {
+    } else if (!first.complete()) {
+      txt.error = record_syntax::tooLongText(first.length);
+    } else if (auto parsed = parseStsTxt(first.text); parsed) {
       txt.id = sanitizeForDisplay(parsed->id, 64);
       txt.valid = txtValid = true;
     } else {

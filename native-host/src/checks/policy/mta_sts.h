@@ -21,6 +21,7 @@
 #include "core/limits.h"
 #include "core/result.h"
 #include "dns/resolver.h"
+#include "dns/wire.h"
 
 namespace mxh::checks {
 
@@ -76,9 +77,9 @@ std::string_view policyFetchOutcomeName(PolicyFetchOutcome outcome);
 struct MtaStsFetch {
   std::string domain;
   // _mta-sts.<domain> TXT
-  std::optional<std::string> txtError;  // the lookup failed: nothing is known about the TXT
-  std::optional<std::string> txtBogus;  // the answer failed DNSSEC validation (why)
-  std::vector<std::string> txtRecords;  // the records that begin "v=STSv1" (raw text)
+  std::optional<std::string> txtError;   // the lookup failed: nothing is known about the TXT
+  std::optional<std::string> txtBogus;   // the answer failed DNSSEC validation (why)
+  std::vector<dns::TxtText> txtRecords;  // the records that begin "v=STSv1" (raw text, first 64)
   // https://mta-sts.<domain>/.well-known/mta-sts.txt
   std::string policyUrl;
   PolicyFetchOutcome policyOutcome = PolicyFetchOutcome::lookup_failed;

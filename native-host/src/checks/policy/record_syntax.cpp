@@ -31,4 +31,10 @@ std::string countText(std::size_t count, std::string_view what) {
   return std::to_string(count) + " " + std::string(what) + (count == 1 ? "" : "s");
 }
 
+std::string tooLongText(std::size_t length) {
+  return "the record is " + groupedNumber(length) + " bytes long, more than the " +
+         groupedNumber(limits::kMaxTxtLength) +
+         " that mxhealth reads; receivers bound what they read from DNS too and will not use a record this long";
+}
+
 }  // namespace mxh::checks::record_syntax

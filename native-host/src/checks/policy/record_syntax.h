@@ -43,6 +43,36 @@ std::string displayName(std::string_view name);
 // "1 record", "3 records".
 std::string countText(std::size_t count, std::string_view what);
 
+// Why a record over limits::kMaxTxtLength is not read: "the record is 65,000 bytes long, ...".
+std::string tooLongText(std::size_t length);
+
+// The one record of its kind, or nullopt with the report's status and error saying why not: none
+// (no record), multiple (`count` of them: the policy is ignored, `multipleMeans` says by whom),
+// or invalid because the record is longer than mxhealth reads. Sets report.record when there
+// is one record.
+template <typename Report>
+std::optional<std::string> theOneRecord(const TxtRecords& txt, std::string_view kind, std::string_view name,
+                                        std::string_view multipleMeans, Report& report) {
+  if (txt.count == 0) {
+    report.status = PolicyStatus::none;
+    return std::nullopt;
+  }
+  if (txt.count > 1) {
+    report.status = PolicyStatus::multiple;
+    report.error = countText(txt.count, std::string(kind) + " record") + " at " + displayName(name) + "; " +
+                   std::string(multipleMeans);
+    return std::nullopt;
+  }
+  const dns::TxtText& record = txt.records.front();
+  report.record = displayRecord(record.text);
+  if (!record.complete()) {
+    report.status = PolicyStatus::invalid;
+    report.error = tooLongText(record.length);
+    return std::nullopt;
+  }
+  return record.text;
+}
+
 // A failed lookup or a bogus answer: the status is unknown; a bogus answer also gets its reason.
 template <typename Report>
 bool lookupFailed(const Result<dns::Answer>& answer, const Result<TxtRecords>& txt, Report& report) {

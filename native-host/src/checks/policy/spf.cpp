@@ -120,25 +120,12 @@ Result<SpfRecord> parseSpf(std::string_view text) {
 
 SpfReport readSpf(const Result<dns::Answer>& answer, std::string_view domain) {
   SpfReport report;
-  const auto txt = readTxtAnswer(answer, domain);
+  const auto txt = readTxtAnswer(answer, domain, isSpfRecord);
   if (lookupFailed(answer, txt, report)) return report;
-  std::vector<std::string> spf;
-  for (const std::string& text : txt->texts) {
-    if (isSpfRecord(text)) spf.push_back(text);
-  }
-  for (const std::string& text : spf) report.records.push_back(displayRecord(text));
-  if (spf.empty()) {
-    report.status = PolicyStatus::none;
-    return report;
-  }
-  if (spf.size() > 1) {
-    report.status = PolicyStatus::multiple;
-    report.error =
-        countText(spf.size(), "SPF record") + " at " + sanitizeForDisplay(domain, 260) + "; there must be exactly one";
-    return report;
-  }
-  report.record = displayRecord(spf.front());
-  auto parsed = parseSpf(spf.front());
+  for (const dns::TxtText& record : txt->records) report.records.push_back(displayRecord(record.text));
+  const auto spf = theOneRecord(*txt, "SPF", domain, "there must be exactly one", report);
+  if (!spf) return report;
+  auto parsed = parseSpf(*spf);
   if (!parsed) {
     report.status = PolicyStatus::invalid;
     report.error = parsed.error().message;
