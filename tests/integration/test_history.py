@@ -4,7 +4,7 @@ native host and through `mxhealth check --compare`.
 
 Every binary started here gets its own fresh XDG_DATA_HOME (a temporary directory of the
 test), so nothing is ever written to the real home. Every message is validated against
-docs/protocol/message.schema.json (by the Host reader of test_native_host.py), every report
+docs/protocol/message.schema.json (by native_client.NativeHost), every report
 against docs/report.schema.json, and every line of a history file against
 report.schema.json#/$defs/HistoryEntry.
 
@@ -26,7 +26,9 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxh  # noqa: E402
-from test_native_host import CAPABILITIES, Host, check_stream, error_code  # noqa: E402
+import native_client  # noqa: E402
+from native_client import NativeHost  # noqa: E402
+from test_native_host import CAPABILITIES, check_stream, error_code  # noqa: E402
 
 CACHE_SECONDS = 5 * 60
 PER_DOMAIN = 50
@@ -65,18 +67,9 @@ def base_env(home: pathlib.Path | str | None, user_home: pathlib.Path | None = N
 @pytest.fixture
 def hosts(binary, world, message_validator):
     """Factory: hosts(data_home) starts `mxhealth native` in the world with that
-    XDG_DATA_HOME. Every host is killed at the end of the test."""
-    started: list[Host] = []
-
-    def start(home) -> Host:
-        host = Host(["ip", "netns", "exec", world.netns, binary, "native"], base_env(home),
-                    message_validator)
-        started.append(host)
-        return host
-
-    yield start
-    for host in started:
-        host.kill()
+    XDG_DATA_HOME. Every host is stopped at the end of the test."""
+    with native_client.hosts(binary, world.netns, message_validator) as start:
+        yield lambda home: start(base_env(home), "native")
 
 
 @pytest.fixture(scope="session")
@@ -155,13 +148,13 @@ def assert_entry_matches(entry: dict, report: dict) -> None:
                            f"  expected: {json.dumps(want, sort_keys=True)}")
 
 
-def check(host: Host, target: str, options: dict, id_: str) -> list[dict]:
+def check(host: NativeHost, target: str, options: dict, id_: str) -> list[dict]:
     """Sends a check, returns all of its messages (up to the last one)."""
     host.request("check", {"target": target, "options": options}, id_=id_)
     return host.stream(id_)
 
 
-def fresh_result(host: Host, target: str, options: dict, id_: str, *,
+def fresh_result(host: NativeHost, target: str, options: dict, id_: str, *,
                  smtp_disabled: bool = False) -> tuple[dict, dict]:
     """A check that runs (not from the cache): the stream rules hold, cached is false and
     there is no cached_age_ms. Returns (result message, report)."""
@@ -173,7 +166,7 @@ def fresh_result(host: Host, target: str, options: dict, id_: str, *,
     return result, report
 
 
-def history_call(host: Host, domain, id_=None) -> dict:
+def history_call(host: NativeHost, domain, id_=None) -> dict:
     return host.call("history", {"domain": domain}, id_=id_)
 
 
@@ -192,7 +185,7 @@ def describe_changes(report: dict) -> str:
 def test_cache_fresh_and_history(hosts, data_home, world_options, entry_validator,
                                  request_validator):
     host = hosts(data_home)
-    answer = host.call("hello", id_="h")
+    answer = host.call("hello", {}, id_="h")
     assert "history" in answer["capabilities"]["messages"], answer
     assert {k: answer["capabilities"][k] for k in CAPABILITIES} == CAPABILITIES, answer["capabilities"]
 
@@ -434,7 +427,7 @@ def test_unusable_history(hosts, data_home, world_options, layout):
         warnings
     assert any(w.startswith("the history could not be written: ") for w in warnings), warnings
     # the host is fine and goes on serving
-    assert host.call("hello", id_="h")["type"] == "hello"
+    assert host.call("hello", {}, id_="h")["type"] == "hello"
     answer = history_call(host, "smtp.test")
     if layout == "file-as-data-home":
         # there is no history file (there cannot be one)

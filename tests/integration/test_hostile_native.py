@@ -25,281 +25,36 @@ import json
 import os
 import pathlib
 import re
-import signal
 import struct
-import subprocess
-import tempfile
 import threading
 import time
 
 import pytest
 
 import mxh
+import native_client
+from native_client import ANSWER_TIMEOUT, CHECK_TIMEOUT, EXIT_TIMEOUT, MAX_IN, NativeHost, encode, frame, id_key
 
 HERE = pathlib.Path(__file__).resolve().parent
 
 ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
-GNU_TIME = "/usr/bin/time"     # the peak RSS of exactly the host (see Host.__init__)
-MAX_IN = 1024 * 1024           # docs/protocol.md, Limits: the largest frame the host reads
-MAX_OUT = 1_000_000            # ... and the largest message it sends
-ANSWER_S = 10.0                # any answer that is not a check's result
-CHECK_S = 30.0                 # a check of the world (the ones here take well under 1 s)
-EXIT_S = 5.0                   # exit after a framing error or the end of input
 FAST_S = 2.0 * mxh.SANITIZER_SLOWDOWN  # what "at once" may take here (the contract says 1 s)
 RSS_LIMIT_KB = 64 * 1024       # the host idles at ~15 MB; no input here may make it grow much ...
-BUSY_RSS_LIMIT_KB = 128 * 1024  # ... but 8 checks at once take ~50 MB
+BUSY_RSS_LIMIT_KB = 128 * 1024  # ... 8 checks hanging on a silent server are still bounded ...
+FULL_CHECKS_RSS_LIMIT_KB = 40 * 1024  # ... and 8 full checks at once take ~35 MB (docs/protocol.md, Limits)
 FLOOD = 2000
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-FINAL_TYPES = {"hello", "result", "error", "cancelled", "cancel", "registrable_domain", "history",
-               "clear_history", "validate_options"}
-
-def frame(body: bytes) -> bytes:
-    return struct.pack("=I", len(body)) + body
-
-
-def encode(message) -> bytes:
-    return json.dumps(message, ensure_ascii=False).encode("utf-8")
-
-
-def id_key(value):
-    """JSON ids compare by type and value: 1, "1" and true are different ids."""
-    return type(value).__name__, value
-
-
-class Host:
-    """One host process, started as Chromium starts it, and everything it wrote."""
-
-    def __init__(self, binary: str, netns: str, env: dict, validator):
-        self.validator = validator
-        # GNU time forks the host from its own small image. Without it the peak RSS is our
-        # child's from wait4, which on Linux starts at this Python process's own high-water
-        # mark (kept across fork and exec): an upper bound only.
-        self.timed = os.access(GNU_TIME, os.X_OK)
-        self.rss_file = tempfile.NamedTemporaryFile(prefix="mxh-rss-", suffix=".txt")
-        self.argv = ["ip", "netns", "exec", netns] + \
-            ([GNU_TIME, "-f", "%M", "-o", self.rss_file.name] if self.timed else []) + [binary, ORIGIN]
-        self.stderr_file = tempfile.TemporaryFile()
-        # A session of its own: the host is a child of time, so the whole group is stopped
-        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr_file, env=env, bufsize=0, start_new_session=True)
-        self.cond = threading.Condition()
-        self.messages: list[dict] = []
-        self.problems: list[str] = []     # stdout that is not a frame of a valid message
-        # Validating a hello takes longer than the host takes to send it: a flood measures
-        # the host, so its messages are validated at the end (finish) instead of on arrival.
-        self.defer_validation = False
-        self.unvalidated: list[dict] = []
-        self.raw_length = 0
-        self.consumed = 0
-        self.eof = False
-        self.returncode: int | None = None
-        self.max_rss_kb: int | None = None
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    # ---- stdout ----------------------------------------------------------------------
-
-    def _read(self) -> None:
-        buffer = bytearray()
-        fd = self.proc.stdout.fileno()
-        broken = False
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except OSError as exc:
-                with self.cond:
-                    self.problems.append(f"reading stdout: {exc}")
-                break
-            if not chunk:
-                break
-            with self.cond:
-                buffer += chunk
-                self.raw_length += len(chunk)
-                while not broken and len(buffer) >= 4:
-                    (length,) = struct.unpack("=I", buffer[:4])
-                    if length == 0 or length > MAX_OUT:
-                        self.problems.append(f"a frame of length {length}: {bytes(buffer[:64])!r}")
-                        broken = True
-                        break
-                    if len(buffer) < 4 + length:
-                        break
-                    self._message(bytes(buffer[4:4 + length]))
-                    del buffer[:4 + length]
-                    self.consumed += 4 + length
-                self.cond.notify_all()
-        with self.cond:
-            if buffer and not broken:
-                self.problems.append(f"stdout ends inside a frame: {bytes(buffer[:64])!r}")
-            self.eof = True
-            self.cond.notify_all()
-
-    def _message(self, body: bytes) -> None:
-        try:
-            message = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self.problems.append(f"a frame that is not UTF-8 JSON ({exc}): {body[:200]!r}")
-            return
-        if self.defer_validation:
-            self.unvalidated.append(message)
-        else:
-            self._validate(message)
-        self.messages.append(message)
-
-    def _validate(self, message: dict) -> None:
-        errors = [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message[:200]}"
-                  for e in list(self.validator.iter_errors(message))[:5]]
-        if errors:
-            self.problems.append(f"a message outside message.schema.json: {errors}: {json.dumps(message)[:500]}")
-
-    def describe(self) -> str:
-        with self.cond:
-            last = [json.dumps(m)[:400] for m in self.messages[-12:]]
-            problems = list(self.problems)
-        self.stderr_file.seek(0)
-        stderr = self.stderr_file.read().decode("utf-8", errors="replace")
-        return (f"exit: {self.returncode}  peak RSS: {self.max_rss_kb} KB\nproblems: {problems}\n"
-                f"stderr: {stderr[-2000:]!r}\nlast messages:\n  " + "\n  ".join(last))
-
-    # ---- stdin -----------------------------------------------------------------------
-
-    def write(self, data: bytes) -> bool:
-        """False when the host no longer reads (it has exited)."""
-        view = memoryview(data)
-        try:
-            while view:  # an unbuffered pipe may take part of it at a time
-                view = view[self.proc.stdin.write(view) or 0:]
-            return True
-        except (BrokenPipeError, ValueError):
-            return False
-
-    def send(self, message) -> None:
-        body = message if isinstance(message, bytes) else encode(message)
-        assert self.write(frame(body)), f"the host stopped reading\n{self.describe()}"
-
-    def request(self, id_, type_: str, params=None) -> None:
-        message = {"id": id_, "type": type_}
-        if params is not None:
-            message["params"] = params
-        self.send(message)
-
-    def close_stdin(self) -> None:
-        try:
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
-
-    # ---- waiting ---------------------------------------------------------------------
-
-    def wait_for(self, predicate, timeout: float, what: str):
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                value = predicate()
-                if value:
-                    return value
-                if self.problems:
-                    raise AssertionError(f"bad output while waiting for {what}: {self.problems}")
-                if self.eof:
-                    raise AssertionError(f"the host closed stdout while waiting for {what}\n{self._short()}")
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {what} within {timeout} s (the host hangs)\n{self._short()}")
-                self.cond.wait(left)
-
-    def _short(self) -> str:
-        return "last messages:\n  " + "\n  ".join(json.dumps(m)[:300] for m in self.messages[-8:])
-
-    def final(self, id_, timeout: float = ANSWER_S, start: int = 0) -> dict:
-        """The last message of the request with this id (no progress, no result_part)."""
-        def found():
-            hits = [m for m in self.messages[start:] if id_key(m.get("id")) == id_key(id_)
-                    and m.get("type") in FINAL_TYPES]
-            return hits[0] if hits else None
-        return self.wait_for(found, timeout, f"the answer to {id_!r}")
-
-    def call(self, id_, type_: str, params=None, timeout: float = ANSWER_S) -> dict:
-        start = len(self.messages)
-        self.request(id_, type_, params)
-        return self.final(id_, timeout, start)
-
-    def next_message(self, index: int, timeout: float = ANSWER_S) -> dict:
-        self.wait_for(lambda: len(self.messages) > index, timeout, f"message number {index + 1}")
-        return self.messages[index]
-
-    def wait_exit(self, timeout: float = EXIT_S) -> int:
-        """Reaps the host (time, with the host's exit code) and reads its peak RSS."""
-        if self.returncode is not None:
-            return self.returncode
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the host did not exit within {timeout} s\n{self.describe()}")
-            time.sleep(0.01)
-        self.returncode = os.waitstatus_to_exitcode(status)
-        self.proc.returncode = self.returncode  # reaped here: Popen must not wait again
-        self.max_rss_kb = usage.ru_maxrss
-        if self.timed:
-            lines = pathlib.Path(self.rss_file.name).read_text().splitlines()
-            signalled = [line for line in lines if "terminated by signal" in line]
-            if signalled:
-                self.returncode = -int(signalled[0].split()[-1])
-            if lines and lines[-1].strip().isdigit():
-                self.max_rss_kb = int(lines[-1])
-        self.reader.join(EXIT_S)
-        return self.returncode
-
-    def finish(self, expect_exit: int = 0, close: bool = True, rss_limit_kb: int = RSS_LIMIT_KB) -> int:
-        """Ends the session (closes stdin unless the host is to exit by itself) and checks
-        the whole of it: the exit code, no signal, stdout all frames, every message valid,
-        and the peak RSS."""
-        if close:
-            self.close_stdin()
-        code = self.wait_exit()
-        for message in self.unvalidated:
-            self._validate(message)
-        assert code >= 0, f"the host died from signal {-code}\n{self.describe()}"
-        assert not self.problems, f"bad output on stdout: {self.problems}\n{self.describe()}"
-        assert self.eof and self.consumed == self.raw_length, f"stdout is not all frames\n{self.describe()}"
-        assert code == expect_exit, f"exit code {code}, expected {expect_exit}\n{self.describe()}"
-        assert not mxh.MEMORY_BOUNDS_APPLY or self.max_rss_kb < rss_limit_kb, \
-            f"peak RSS {self.max_rss_kb} KB (limit {rss_limit_kb} KB)\n{self.describe()}"
-        return code
-
-    def stop(self) -> None:
-        """Whatever happened: nothing of this host is left running."""
-        if self.returncode is None:
-            self.close_stdin()
-            try:
-                self.wait_exit(EXIT_S)
-            except AssertionError:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass  # it ended just now
-                self.wait_exit(EXIT_S)
-        self.rss_file.close()
-        self.stderr_file.close()
 
 
 @pytest.fixture
 def host(binary, world, message_validator, tmp_path):
-    """Factory: host() starts one host process; every one is stopped at the end of the test.
-    Its history goes to the test's own XDG_DATA_HOME."""
-    started: list[Host] = []
-    env = dict(os.environ, LC_ALL="C.UTF-8", XDG_DATA_HOME=str(tmp_path / "xdg-data"))
-    env.pop("MXHEALTH_DNS_DEBUG", None)
-
-    def start() -> Host:
-        started.append(Host(binary, world.netns, env, message_validator))
-        return started[-1]
-
-    yield start
-    for one in started:
-        one.stop()
+    """Factory: host() starts one host process as Chromium does (argv[1] the extension's
+    origin), whose peak RSS finish() holds to RSS_LIMIT_KB; every one is stopped at the end of
+    the test. Its history goes to the test's own XDG_DATA_HOME."""
+    env = native_client.host_env(tmp_path / "xdg-data")
+    with native_client.hosts(binary, world.netns, message_validator, rss_limit_kb=RSS_LIMIT_KB) as start:
+        yield lambda: start(env, ORIGIN)
 
 
 @pytest.fixture
@@ -330,8 +85,8 @@ def assert_error(message: dict, code, id_=None, option: str | None = None) -> No
         assert message["error"].get("option") == option, f"error.option, expected {option}: {message}"
 
 
-def assert_serving(h: Host, tag: str = "still-serving") -> None:
-    answer = h.call(tag, "hello")
+def assert_serving(h: NativeHost, tag: str = "still-serving") -> None:
+    answer = h.call("hello", id_=tag)
     assert answer["type"] == "hello" and answer["ok"] is True, answer
 
 
@@ -354,7 +109,7 @@ def test_framing_error_ends_the_session_at_once(host, length, code):
     assert_error(h.next_message(0, FAST_S), code, None)
     h.wait_exit(FAST_S)
     assert time.monotonic() - sent < FAST_S
-    h.finish(expect_exit=1, close=False)
+    h.finish(expect_exit=1)
     assert len(h.messages) == 1, h.describe()
 
 
@@ -366,11 +121,11 @@ def test_64mib_frame_is_refused_unread(host):
     written = {"bytes": 0}
 
     def send_everything() -> None:
-        if not h.write(struct.pack("=I", length)):
+        if not h.try_write(struct.pack("=I", length)):
             return
         chunk = b"[" * (1 << 20)
         for _ in range(64):
-            if not h.write(chunk):
+            if not h.try_write(chunk):
                 return
             written["bytes"] += len(chunk)
 
@@ -380,8 +135,8 @@ def test_64mib_frame_is_refused_unread(host):
     assert_error(h.next_message(0, FAST_S), "frame.too_large", None)
     h.wait_exit(FAST_S)
     took = time.monotonic() - sent
-    writer.join(EXIT_S)
-    h.finish(expect_exit=1, close=False)
+    writer.join(EXIT_TIMEOUT)
+    h.finish(expect_exit=1)
     print(f"64 MiB frame: refused in {took:.3f} s after {written['bytes']} bytes of body were written; "
           f"peak RSS {h.max_rss_kb} KB")
     assert took < FAST_S, f"took {took:.2f} s"
@@ -399,7 +154,7 @@ def test_64mib_frame_is_refused_unread(host):
 def test_tiny_frames_are_answered_and_the_session_goes_on(host, body, code):
     """Frames of length 1 and 2: well framed, so an error (id null) and the next request is served."""
     h = host()
-    h.send(body)
+    h.send_body(body)
     assert_error(h.next_message(0), code, None)
     assert_serving(h)
     h.finish()
@@ -417,7 +172,7 @@ def test_truncated_frame_ends_cleanly(host, data):
     h.write(data)
     h.close_stdin()
     h.wait_exit(FAST_S)
-    h.finish(expect_exit=0, close=False)
+    h.finish(expect_exit=0)
     assert [m["error"]["code"] for m in h.messages] == ["frame.truncated"], h.describe()
     assert_error(h.messages[0], "frame.truncated", None)
 
@@ -433,7 +188,7 @@ def test_deep_nesting_is_refused(host, body):
     overflow, no memory blow-up), and the session goes on."""
     assert len(body) <= MAX_IN
     h = host()
-    h.send(body)
+    h.send_body(body)
     assert_error(h.next_message(0), "frame.invalid_json", None)
     assert_serving(h)
     h.finish()
@@ -454,7 +209,7 @@ def test_deep_nesting_is_refused(host, body):
 def test_invalid_utf8_is_refused(host, body):
     """Not UTF-8 (or UTF-8 of no character): frame.invalid_json, and the session goes on."""
     h = host()
-    h.send(body)
+    h.send_body(body)
     assert_error(h.next_message(0), "frame.invalid_json", None)
     assert_serving(h)
     h.finish()
@@ -464,7 +219,7 @@ def test_nul_and_garbage_after_the_json_are_refused(host):
     """A frame is exactly its JSON: '{...} trailing' is frame.invalid_json, and so must be
     '{...}\\0trailing'."""
     h = host()
-    h.send(b'{"id": 1, "type": "hello"}\x00{garbage')
+    h.send_body(b'{"id": 1, "type": "hello"}\x00{garbage')
     assert_error(h.next_message(0), "frame.invalid_json", None)
     h.finish()
 
@@ -540,12 +295,12 @@ def test_wrong_types_of_the_envelope_are_refused(host):
         assert_error(h.next_message(index), "request.invalid", None)
     for bad_type in [None, 1, True, [], {}, ["hello"]]:
         n += 1
-        assert_error(h.call(f"type-{n}", bad_type), "request.invalid", f"type-{n}")
+        assert_error(h.call(bad_type, id_=f"type-{n}"), "request.invalid", f"type-{n}")
     for request_type in types:
         for bad_params in [None, 1, "x", True, [], ["x"]]:
             n += 1
             h.send({"id": n, "type": request_type, "params": bad_params})
-            assert_error(h.final(n), "request.invalid", n)
+            assert_error(h.answer(n), "request.invalid", n)
     assert_serving(h)
     h.finish()
 
@@ -561,7 +316,7 @@ def test_wrong_types_of_every_params_field_are_refused(host, quick_options):
             n += 1
             params = {"target": "healthy.test", "options": quick_options} if request_type == "check" else {}
             params = dict(params, **{name: bad})
-            answer = h.call(n, request_type, params)
+            answer = h.call(request_type, params, id_=n)
             try:
                 assert_error(answer, REQUEST_ERROR_FOR_KIND[kind], n)
             except AssertionError as exc:
@@ -585,10 +340,10 @@ def test_wrong_types_of_every_check_option_are_refused(host, quick_options):
     """Every check option and request option of the hello reply's tables, with values of
     every wrong type, in a check: input.usage naming the option; nothing runs."""
     h = host()
-    capabilities = h.call("hello", "hello")["capabilities"]
+    capabilities = h.call("hello", id_="hello")["capabilities"]
     cases = option_cases(capabilities["options"] + capabilities["request_options"])
     for n, (name, bad) in enumerate(cases):
-        answer = h.call(n, "check", {"target": "healthy.test", "options": dict(quick_options, **{name: bad})})
+        answer = h.call("check", {"target": "healthy.test", "options": dict(quick_options, **{name: bad})}, id_=n)
         assert answer["type"] == "error", f"options.{name} = {bad!r}: {json.dumps(answer)[:300]}"
         assert_error(answer, "input.usage", n, option=name)
     assert not [m for m in h.messages if m["type"] in ("progress", "result")], "a check ran"
@@ -599,9 +354,9 @@ def test_wrong_types_of_every_check_option_are_problems_in_validate_options(host
     """The same values in validate_options: an answer valid false whose first problem names
     the option (the options page shows it)."""
     h = host()
-    capabilities = h.call("hello", "hello")["capabilities"]
+    capabilities = h.call("hello", id_="hello")["capabilities"]
     for n, (name, bad) in enumerate(option_cases(capabilities["options"])):
-        answer = h.call(n, "validate_options", {"options": {name: bad}})
+        answer = h.call("validate_options", {"options": {name: bad}}, id_=n)
         where = f"options.{name} = {bad!r}: {json.dumps(answer)[:300]}"
         assert answer["type"] == "validate_options" and answer["valid"] is False, where
         assert answer["problems"][0]["option"] == name, where
@@ -613,7 +368,7 @@ def test_validate_options_refuses_wrong_request_options(host):
     """fresh and history share the options object, and a check refuses them with the wrong
     type (input.usage): validate_options, asked before saving, must say so too."""
     h = host()
-    answer = h.call(1, "validate_options", {"options": {"fresh": 1, "history": "x"}})
+    answer = h.call("validate_options", {"options": {"fresh": 1, "history": "x"}}, id_=1)
     assert answer["type"] == "validate_options" and answer["valid"] is False, answer
     h.finish()
 
@@ -623,8 +378,8 @@ def test_more_than_8_resolvers_are_refused_even_repeated(host, quick_options):
     (Today 87,000 copies of one address go through, and each is listed in the report's
     resolver.servers: a 1 MB request makes a report too large to send.)"""
     h = host()
-    answer = h.call(1, "check", {"target": "healthy.test",
-                                 "options": dict(quick_options, resolver=["127.0.0.1"] * 9)})
+    answer = h.call("check", {"target": "healthy.test",
+                              "options": dict(quick_options, resolver=["127.0.0.1"] * 9)}, id_=1)
     assert_error(answer, "input.usage", 1, option="resolver")
     h.finish()
 
@@ -633,8 +388,8 @@ def test_a_bad_resolver_is_blamed_on_the_resolver(host, quick_options):
     """A resolver that is no address next to a usable trust anchor: dns.config naming
     resolver, not trust_anchor (the options page would point at the wrong setting)."""
     h = host()
-    answer = h.call(1, "check", {"target": "healthy.test",
-                                 "options": dict(quick_options, resolver=["not-an-address"])})
+    answer = h.call("check", {"target": "healthy.test",
+                              "options": dict(quick_options, resolver=["not-an-address"])}, id_=1)
     assert_error(answer, "dns.config", 1, option="resolver")
     h.finish()
 
@@ -651,9 +406,9 @@ CONTROL_STRINGS = ["\r\n", "\x00", "\x1b[31m", "\x7f"]
 def test_control_characters_in_an_id_are_echoed_exactly(host, id_):
     """Any string of 1 to 128 characters is an id: echoed exactly (JSON-escaped on the wire)."""
     h = host()
-    answer = h.call(id_, "hello")
+    answer = h.call("hello", id_=id_)
     assert answer["type"] == "hello" and answer["id"] == id_, answer
-    answer = h.call(id_, "cancel", {"id": id_})
+    answer = h.call("cancel", {"id": id_}, id_=id_)
     assert answer == {"id": id_, "type": "cancel", "ok": True, "found": False}, answer
     h.finish()
 
@@ -663,7 +418,7 @@ def test_control_characters_in_an_id_are_echoed_exactly(host, id_):
 def test_control_characters_in_a_type_are_an_unknown_type(host, type_):
     """A type with a control character is no type: request.unknown_type, its text escaped."""
     h = host()
-    assert_error(h.call(1, type_, {}), "request.unknown_type", 1)
+    assert_error(h.call(type_, {}, id_=1), "request.unknown_type", 1)
     assert_serving(h)
     h.finish()
 
@@ -691,7 +446,7 @@ def test_control_characters_in_a_target_are_refused(host, quick_options, target)
     """Every target with a control character anywhere, also in the part of an address or URL
     that is not the domain, is an input.* error: nothing is checked."""
     h = host()
-    answer = h.call(1, "check", {"target": target, "options": quick_options}, timeout=CHECK_S)
+    answer = h.call("check", {"target": target, "options": quick_options}, id_=1, timeout=CHECK_TIMEOUT)
     assert answer["type"] == "error", \
         f"the target {target!r} was checked: {json.dumps(answer)[:400]}"
     assert_error(answer, "input.invalid_character", 1)
@@ -710,12 +465,12 @@ def test_control_characters_in_a_domain_parameter_are_refused(host, quick_option
     """An input.* error, and a clear_history with such a domain forgets nothing."""
     h = host()
     if request_type == "clear_history":
-        checked = h.call("c", "check", {"target": "nullmx.test", "options": dict(quick_options, history=True)},
-                         timeout=CHECK_S)
+        checked = h.call("check", {"target": "nullmx.test", "options": dict(quick_options, history=True)},
+                         id_="c", timeout=CHECK_TIMEOUT)
         assert checked["type"] == "result", json.dumps(checked)[:300]
-    assert_error(h.call(1, request_type, {field: bad}), "input.", 1)
+    assert_error(h.call(request_type, {field: bad}, id_=1), "input.", 1)
     if request_type == "clear_history":
-        assert len(h.call("h", "history", {"domain": "nullmx.test"})["entries"]) == 1, "the history was cleared"
+        assert len(h.call("history", {"domain": "nullmx.test"}, id_="h")["entries"]) == 1, "the history was cleared"
     assert_serving(h)
     h.finish()
 
@@ -743,7 +498,7 @@ def test_control_characters_in_a_check_option_are_refused(host, quick_options, o
     if option == "resolver":
         del options["trust_anchor"]
     h = host()
-    answer = h.call(1, "check", {"target": "healthy.test", "options": options}, timeout=CHECK_S)
+    answer = h.call("check", {"target": "healthy.test", "options": options}, id_=1, timeout=CHECK_TIMEOUT)
     assert_error(answer, code, 1, option=option)
     assert_serving(h)
     h.finish()
@@ -760,7 +515,7 @@ def test_control_characters_in_a_path_are_a_problem(host, world, option, value):
     validate_options reports the option (a NUL must not cut the name short)."""
     path = value.format(ta=world.trust_anchor, ca=world.ca_file)
     h = host()
-    answer = h.call(1, "validate_options", {"options": {option: path}})
+    answer = h.call("validate_options", {"options": {option: path}}, id_=1)
     assert answer["type"] == "validate_options", answer
     assert answer["valid"] is False and answer["problems"][0]["option"] == option, answer
     assert not CONTROL.search(answer["problems"][0]["message"]), answer
@@ -777,11 +532,11 @@ def test_flood_of_hellos_is_answered(host, record_property):
     h.defer_validation = True
     data = b"".join(frame(encode({"id": i, "type": "hello"})) for i in range(FLOOD))
     sent = time.monotonic()
-    writer = threading.Thread(target=h.write, args=(data,), daemon=True)
+    writer = threading.Thread(target=h.try_write, args=(data,), daemon=True)
     writer.start()
-    h.wait_for(lambda: len(h.messages) >= FLOOD, 60, f"{FLOOD} answers")
+    h.wait_until(lambda: len(h.messages) >= FLOOD, 60, f"{FLOOD} answers")
     took = time.monotonic() - sent
-    writer.join(EXIT_S)
+    writer.join(EXIT_TIMEOUT)
     ids = sorted(m["id"] for m in h.messages)
     assert ids == list(range(FLOOD)), "hellos lost or answered twice"
     assert all(m["type"] == "hello" and m["ok"] is True for m in h.messages)
@@ -798,26 +553,26 @@ def test_requests_after_a_cancel_are_served(host, quick_options, slow_options):
     a hello, a registrable_domain, an unknown type and a new check with the same id are all
     answered, and the cancelled check sends nothing more."""
     h = host()
-    h.request("slow", "check", {"target": "silent.bad.test", "options": slow_options})
-    h.wait_for(lambda: any(m.get("id") == "slow" and m.get("stage") == "dns" for m in h.messages),
-               ANSWER_S, "progress dns of the slow check")
+    h.request("check", {"target": "silent.bad.test", "options": slow_options}, id_="slow")
+    h.wait_until(lambda: any(m.get("id") == "slow" and m.get("stage") == "dns" for m in h.messages),
+                 ANSWER_TIMEOUT, "progress dns of the slow check")
     sent = time.monotonic()
-    h.request("c1", "cancel", {"id": "slow"})
-    h.request("c2", "cancel", {"id": "slow"})
-    h.request("h", "hello")
-    h.request("r", "registrable_domain", {"host": "mail.google.com"})
-    h.request("u", "frobnicate", {})
-    cancelled = h.final("slow", FAST_S)
+    h.request("cancel", {"id": "slow"}, id_="c1")
+    h.request("cancel", {"id": "slow"}, id_="c2")
+    h.request("hello", id_="h")
+    h.request("registrable_domain", {"host": "mail.google.com"}, id_="r")
+    h.request("frobnicate", {}, id_="u")
+    cancelled = h.answer("slow", FAST_S)
     assert cancelled["type"] == "cancelled", cancelled
     assert time.monotonic() - sent < FAST_S
-    assert h.final("c1") == {"id": "c1", "type": "cancel", "ok": True, "found": True}
-    second = h.final("c2")
+    assert h.answer("c1") == {"id": "c1", "type": "cancel", "ok": True, "found": True}
+    second = h.answer("c2")
     assert second["type"] == "cancel" and second["ok"] is True, second  # found: either, they may cross
-    assert h.final("h")["type"] == "hello"
-    assert h.final("r")["domain"] == "google.com"
-    assert_error(h.final("u"), "request.unknown_type", "u")
+    assert h.answer("h")["type"] == "hello"
+    assert h.answer("r")["domain"] == "google.com"
+    assert_error(h.answer("u"), "request.unknown_type", "u")
     index = h.messages.index(cancelled)
-    again = h.call("slow", "check", {"target": "nullmx.test", "options": quick_options}, timeout=CHECK_S)
+    again = h.call("check", {"target": "nullmx.test", "options": quick_options}, id_="slow", timeout=CHECK_TIMEOUT)
     assert again["type"] == "result" and again["report"]["domain"] == "nullmx.test", json.dumps(again)[:500]
     late = [m for m in h.messages[index + 1:] if m.get("id") == "slow" and m.get("stage") == "probe"]
     assert not late, f"the cancelled check went on: {late}"
@@ -834,7 +589,7 @@ def test_unknown_request_types_are_refused(host):
     session goes on."""
     h = host()
     for n, type_ in enumerate(UNKNOWN_TYPES):
-        assert_error(h.call(n, type_, {}), "request.unknown_type", n)
+        assert_error(h.call(type_, {}, id_=n), "request.unknown_type", n)
     assert_serving(h)
     h.finish()
 
@@ -844,27 +599,45 @@ def test_duplicate_ids(host, slow_options, quick_options):
     on; other requests with the id "dup" are answered as usual; 7 and "7" are two ids; a
     cancel whose own id is "dup" ends the check."""
     h = host()
-    h.request("dup", "check", {"target": "silent.bad.test", "options": slow_options})
-    h.wait_for(lambda: any(m.get("id") == "dup" and m.get("stage") == "dns" for m in h.messages),
-               ANSWER_S, "progress dns of 'dup'")
+    h.request("check", {"target": "silent.bad.test", "options": slow_options}, id_="dup")
+    h.wait_until(lambda: any(m.get("id") == "dup" and m.get("stage") == "dns" for m in h.messages),
+                 ANSWER_TIMEOUT, "progress dns of 'dup'")
     start = len(h.messages)
-    h.request("dup", "check", {"target": "silent.bad.test", "options": slow_options})
-    assert_error(h.final("dup", start=start), "request.duplicate_id", "dup")
+    h.request("check", {"target": "silent.bad.test", "options": slow_options}, id_="dup")
+    assert_error(h.answer("dup", start=start), "request.duplicate_id", "dup")
     start = len(h.messages)
-    assert h.call("dup", "hello")["type"] == "hello"
-    assert h.call("dup", "registrable_domain", {"host": "a.b.example.com"})["domain"] == "example.com"
-    seven = h.call(7, "check", {"target": "nullmx.test", "options": quick_options}, timeout=CHECK_S)
-    seven_string = h.call("7", "check", {"target": "nullmx.test", "options": quick_options}, timeout=CHECK_S)
+    assert h.call("hello", id_="dup")["type"] == "hello"
+    assert h.call("registrable_domain", {"host": "a.b.example.com"}, id_="dup")["domain"] == "example.com"
+    seven = h.call("check", {"target": "nullmx.test", "options": quick_options}, id_=7, timeout=CHECK_TIMEOUT)
+    seven_string = h.call("check", {"target": "nullmx.test", "options": quick_options}, id_="7",
+                          timeout=CHECK_TIMEOUT)
     assert seven["type"] == seven_string["type"] == "result", (seven["type"], seven_string["type"])
     assert not [m for m in h.messages[start:] if m.get("id") == "dup" and m["type"] in ("result", "cancelled")], \
         "the first check 'dup' ended"
     start = len(h.messages)
-    h.request("dup", "cancel", {"id": "dup"})
-    answers = h.wait_for(lambda: [m["type"] for m in h.messages[start:] if m.get("id") == "dup"]
-                         if len([m for m in h.messages[start:] if m.get("id") == "dup"]) >= 2 else None,
-                         FAST_S, "the cancel answer and cancelled")
+    h.request("cancel", {"id": "dup"}, id_="dup")
+    answers = h.wait_until(lambda: [m["type"] for m in h.messages[start:] if m.get("id") == "dup"]
+                           if len([m for m in h.messages[start:] if m.get("id") == "dup"]) >= 2 else None,
+                           FAST_S, "the cancel answer and cancelled")
     assert sorted(answers) == ["cancel", "cancelled"], answers
     h.finish()
+
+
+def test_eight_full_checks_at_once_stay_under_40_mb(host, world):
+    """Issue 12 item 7: 8 full checks of smtp.test at once (2 MX hosts, 4 addresses, 12 probes
+    with STARTTLS, reverse DNS, blocklists, SPF, DMARC, MTA-STS each) peak under 40 MB."""
+    options = {"resolver": ["127.0.0.1"], "trust_anchor": str(world.trust_anchor), "ca_file": str(world.ca_file),
+               "allow_private": True, "fresh": True, "history": False}
+    h = host()
+    for i in range(8):
+        h.request("check", {"target": "smtp.test", "options": options}, id_=f"full{i}")
+    for i in range(8):
+        answer = h.answer(f"full{i}", timeout=60 * mxh.SANITIZER_SLOWDOWN)
+        assert answer["type"] == "result" and answer["report"]["verdict"] == "healthy", json.dumps(answer)[:400]
+    h.close_stdin()
+    h.wait_exit()
+    h.finish(rss_limit_kb=FULL_CHECKS_RSS_LIMIT_KB)
+    print(f"peak RSS with 8 full checks at once: {h.max_rss_kb} KB")
 
 
 def test_more_checks_than_allowed_are_busy(host, slow_options):
@@ -872,10 +645,10 @@ def test_more_checks_than_allowed_are_busy(host, slow_options):
     ends them all at once."""
     h = host()
     for i in range(12):
-        h.request(f"s{i}", "check", {"target": "silent.bad.test", "options": slow_options})
-    busy = h.wait_for(lambda: [m for m in h.messages if m["type"] == "error"]
-                      if len([m for m in h.messages if m["type"] == "error"]) >= 4 else None,
-                      ANSWER_S, "4 busy errors")
+        h.request("check", {"target": "silent.bad.test", "options": slow_options}, id_=f"s{i}")
+    busy = h.wait_until(lambda: [m for m in h.messages if m["type"] == "error"]
+                        if len([m for m in h.messages if m["type"] == "error"]) >= 4 else None,
+                        ANSWER_TIMEOUT, "4 busy errors")
     for message in busy:
         assert_error(message, "request.busy", message["id"])
     assert_serving(h)
@@ -885,6 +658,6 @@ def test_more_checks_than_allowed_are_busy(host, slow_options):
     h.close_stdin()
     h.wait_exit(FAST_S)
     assert time.monotonic() - closed < FAST_S
-    h.finish(close=False, rss_limit_kb=BUSY_RSS_LIMIT_KB)
+    h.finish(rss_limit_kb=BUSY_RSS_LIMIT_KB)
     print(f"peak RSS with 8 checks running: {h.max_rss_kb} KB")
     assert not [m for m in h.messages if m["type"] == "result"]

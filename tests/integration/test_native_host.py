@@ -1,10 +1,9 @@
 """The native messaging host (`mxhealth native`, docs/protocol.md) against the test world.
 
-Every test starts the real binary inside the world's network namespace, speaks frames to
-it over its stdin and reads frames from its stdout (a 4-byte length in native byte order,
-then UTF-8 JSON). A reader thread parses the whole of stdout as frames and validates every
-message against docs/protocol/message.schema.json, so a stray byte on stdout, an
-over-long message or a message outside the schema fails the test that caused it.
+Every test starts the real binary inside the world's network namespace and speaks frames
+to it through native_client.NativeHost, which parses the whole of stdout as frames and
+validates every message against docs/protocol/message.schema.json, so a stray byte on
+stdout, an over-long message or a message outside the schema fails the test that caused it.
 
 Whole file: about 15 s, half of it validating the 2048 probes of the split report (the
 slow SMTP scenario is always cancelled, never waited for).
@@ -18,21 +17,17 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxh  # noqa: E402
+import native_client  # noqa: E402
+from native_client import (ANSWER_TIMEOUT, CHECK_TIMEOUT, MAX_IN, MAX_OUT, encode, frame,  # noqa: E402
+                           id_key, schema_errors)
 
-MAX_IN = 1024 * 1024          # the host accepts frames up to 1 MiB
-MAX_OUT = 1_000_000           # the host never sends a message longer than this
 FAST = 1.0                    # contract: cancel and EOF take effect in under 1 s
-ANSWER_TIMEOUT = 10.0         # ordinary requests (hello, registrable_domain, errors)
-CHECK_TIMEOUT = 30.0          # a check of the world (the slowest used here takes ~1 s)
-EXIT_TIMEOUT = 5.0
 
 CHROME_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
 FIREFOX_MANIFEST = "/usr/lib/mozilla/native-messaging-hosts/org.mxhealth.native.json"
@@ -48,285 +43,14 @@ CAPABILITIES = {
 CHECK_OPTIONS = ["ports", "timeout", "no_smtp", "resolver", "trust_anchor", "allow_private", "ehlo", "ca_file",
                  "connect_timeout", "greeting_timeout", "reply_timeout", "tls_timeout", "blocklists", "dqs_key"]
 
-_EOF = object()
-
-
-def frame(body: bytes) -> bytes:
-    return struct.pack("=I", len(body)) + body
-
-
-def encode(obj) -> bytes:
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
-
-
-def id_key(value):
-    """JSON ids compare by type and value: 1, "1" and true are different ids."""
-    return (type(value).__name__, value)
-
-
-def schema_errors(validator, message) -> list[str]:
-    errors = list(validator.iter_errors(message))
-    if not errors:
-        return []
-    # The top level is a oneOf over the message kinds, whose error says little: validate
-    # against the kind the message claims to be, to say what is wrong with it.
-    kind = {"hello": "Hello", "result": "Result", "result_part": "ResultPart",
-            "error": "Error", "cancelled": "Cancelled", "cancel": "Cancel",
-            "registrable_domain": "RegistrableDomain",
-            "history": "History"}.get(message.get("type")) \
-        if isinstance(message, dict) else None
-    if isinstance(message, dict) and message.get("type") == "progress":
-        kind = {"dns": "ProgressDns", "probe": "ProgressProbe"}.get(message.get("stage"))
-    if kind:
-        sub = validator.evolve(schema={"$ref": f"#/$defs/{kind}"})
-        detailed = list(sub.iter_errors(message))
-        if detailed:
-            errors = detailed
-    return [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message[:300]}"
-            for e in errors[:10]]
-
-
-class Host:
-    """One running `mxhealth native` (or Chromium/Firefox style) process."""
-
-    def __init__(self, argv: list[str], env: dict, validator):
-        self.argv = argv
-        self.validator = validator
-        self.stderr_file = tempfile.TemporaryFile()
-        self.started = time.monotonic()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr_file, env=env, bufsize=0)
-        self.cond = threading.Condition()
-        self.messages: list[dict] = []      # every message, in order of arrival
-        self.arrival: list[float] = []      # monotonic time of each message
-        self.problems: list[str] = []       # stdout that is not a valid frame/message
-        self.raw = bytearray()              # all of stdout
-        self.consumed = 0                   # bytes of stdout parsed as complete frames
-        self.eof = False
-        self.eof_time: float | None = None
-        self.stdin_closed_at: float | None = None
-        self.finished = False
-        self._next_id = 0
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    # ---- reading -------------------------------------------------------------------
-
-    def _read(self) -> None:
-        fd = self.proc.stdout.fileno()
-        broken = False
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except OSError as exc:
-                with self.cond:
-                    self.problems.append(f"reading stdout: {exc}")
-                break
-            if not chunk:
-                break
-            with self.cond:
-                self.raw += chunk
-                while not broken and len(self.raw) - self.consumed >= 4:
-                    start = self.consumed
-                    (length,) = struct.unpack("=I", self.raw[start:start + 4])
-                    if length == 0 or length > MAX_OUT:
-                        self.problems.append(
-                            f"stdout byte {start}: frame length {length} (must be 1..{MAX_OUT}); "
-                            f"bytes there: {bytes(self.raw[start:start + 64])!r}")
-                        broken = True
-                        break
-                    if len(self.raw) - start - 4 < length:
-                        break
-                    body = bytes(self.raw[start + 4:start + 4 + length])
-                    self.consumed = start + 4 + length
-                    self._message(body, start)
-                self.cond.notify_all()
-        with self.cond:
-            if self.consumed != len(self.raw) and not broken:
-                self.problems.append(
-                    f"stdout ends inside a frame: {len(self.raw) - self.consumed} bytes after the "
-                    f"last complete frame: {bytes(self.raw[self.consumed:self.consumed + 64])!r}")
-            self.eof = True
-            self.eof_time = time.monotonic()
-            self.cond.notify_all()
-
-    def _message(self, body: bytes, offset: int) -> None:
-        try:
-            message = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self.problems.append(f"stdout byte {offset}: frame is not UTF-8 JSON ({exc}): "
-                                 f"{body[:200]!r}")
-            return
-        errors = schema_errors(self.validator, message)
-        if errors:
-            self.problems.append("message does not match message.schema.json:\n    "
-                                 + "\n    ".join(errors)
-                                 + f"\n  message: {json.dumps(message)[:1500]}")
-        self.messages.append(message)
-        self.arrival.append(time.monotonic())
-
-    def stderr(self) -> str:
-        self.stderr_file.seek(0)
-        return self.stderr_file.read().decode("utf-8", errors="replace")
-
-    def describe(self) -> str:
-        with self.cond:
-            msgs = [json.dumps(m)[:600] for m in self.messages[-30:]]
-            problems = list(self.problems)
-        return (f"argv: {self.argv}\nexit: {self.proc.poll()}\n"
-                f"problems: {problems}\nstderr: {self.stderr()[-3000:]!r}\n"
-                f"last messages:\n  " + "\n  ".join(msgs))
-
-    def assert_clean(self) -> None:
-        with self.cond:
-            problems = list(self.problems)
-        assert not problems, "bad output on stdout:\n" + "\n".join(problems) + \
-            "\n" + self.describe()
-
-    # ---- writing -------------------------------------------------------------------
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        try:
-            while view:
-                written = self.proc.stdin.write(view)
-                view = view[written or 0:]
-            self.proc.stdin.flush()
-        except BrokenPipeError:
-            raise AssertionError(f"the host stopped reading its stdin ({len(view)} of "
-                                 f"{len(data)} bytes not written)\n{self.describe()}") from None
-
-    def send_body(self, body: bytes) -> None:
-        self.write(frame(body))
-
-    def send(self, message) -> None:
-        self.send_body(encode(message))
-
-    def request(self, type_: str, params=None, id_=None, with_params: bool = True):
-        """Sends a request; returns its id (a fresh string id unless one is given)."""
-        if id_ is None:
-            self._next_id += 1
-            id_ = f"r{self._next_id}"
-        message = {"id": id_, "type": type_}
-        if with_params:
-            message["params"] = {} if params is None else params
-        self.send(message)
-        return id_
-
-    def close_stdin(self) -> None:
-        if not self.proc.stdin.closed:
-            self.proc.stdin.close()
-            self.stdin_closed_at = time.monotonic()
-
-    # ---- waiting -------------------------------------------------------------------
-
-    def wait_until(self, predicate, timeout: float, what: str):
-        """Waits until predicate() (called with the lock held) returns something true."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                if self.problems:
-                    # fail at once, and with the real cause, rather than time out
-                    raise AssertionError(f"bad output on stdout while waiting for {what}:\n"
-                                         + "\n".join(self.problems) + "\n"
-                                         + self._describe_locked())
-                value = predicate()
-                if value:
-                    return value
-                if self.eof:
-                    raise AssertionError(f"the host closed stdout while waiting for {what}\n"
-                                         + self._describe_locked())
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {what} within {timeout} s\n"
-                                         + self._describe_locked())
-                self.cond.wait(left)
-
-    def _describe_locked(self) -> str:
-        msgs = [json.dumps(m)[:600] for m in self.messages[-30:]]
-        return (f"argv: {self.argv}\nexit: {self.proc.poll()}\nproblems: {self.problems}\n"
-                f"last messages:\n  " + "\n  ".join(msgs))
-
-    def for_id(self, id_) -> list[dict]:
-        with self.cond:
-            return [m for m in self.messages if id_key(m.get("id")) == id_key(id_)]
-
-    def next_message(self, after: int, timeout: float = ANSWER_TIMEOUT) -> tuple[int, dict]:
-        """The first message with index >= after; returns (index, message)."""
-        self.wait_until(lambda: len(self.messages) > after, timeout,
-                        f"message number {after + 1}")
-        with self.cond:
-            return after, self.messages[after]
-
-    def answer(self, id_, timeout: float = ANSWER_TIMEOUT) -> dict:
-        """The (single) answer to a request that is not a check."""
-        def found():
-            hits = [m for m in self.messages if id_key(m.get("id")) == id_key(id_)]
-            return hits[0] if hits else None
-        return self.wait_until(found, timeout, f"answer to request {id_!r}")
-
-    def call(self, type_: str, params=None, id_=None, **kw) -> dict:
-        return self.answer(self.request(type_, params, id_, **kw))
-
-    def stream(self, id_, timeout: float = CHECK_TIMEOUT) -> list[dict]:
-        """Every message of a check up to its last one (result, error or cancelled)."""
-        def done():
-            msgs = [m for m in self.messages if id_key(m.get("id")) == id_key(id_)]
-            if msgs and msgs[-1].get("type") in ("result", "error", "cancelled"):
-                return msgs
-            return None
-        return self.wait_until(done, timeout, f"end of the stream of check {id_!r}")
-
-    def wait_exit(self, timeout: float = EXIT_TIMEOUT) -> int:
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(f"the host did not exit within {timeout} s\n"
-                                 + self.describe()) from None
-
-    def finish(self, expect_exit: int | None = 0) -> int:
-        """Closes stdin, waits for the exit, checks the whole of stdout and the exit code."""
-        self.close_stdin()
-        code = self.wait_exit()
-        self.reader.join(EXIT_TIMEOUT)
-        self.finished = True
-        assert code >= 0, f"the host died from signal {-code}\n{self.describe()}"
-        self.assert_clean()
-        assert self.eof and self.consumed == len(self.raw), \
-            f"stdout not entirely frames\n{self.describe()}"
-        if expect_exit is not None:
-            assert code == expect_exit, f"exit code {code}, expected {expect_exit}\n" \
-                                        f"{self.describe()}"
-        return code
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(EXIT_TIMEOUT)
-        self.reader.join(EXIT_TIMEOUT)
-        self.stderr_file.close()
-
 
 @pytest.fixture
 def native(binary, world, message_validator, tmp_path):
     """Factory: native(*args) starts `BINARY ARGS` (default: `native`) inside the world.
     The host's history goes to a fresh XDG_DATA_HOME of the test, never to the real home."""
-    hosts: list[Host] = []
-    env = dict(os.environ)
-    env["LC_ALL"] = "C.UTF-8"
-    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
-    env.pop("MXHEALTH_DNS_DEBUG", None)
-
-    def start(*args: str) -> Host:
-        args = args or ("native",)
-        host = Host(["ip", "netns", "exec", world.netns, binary, *args], env, message_validator)
-        hosts.append(host)
-        return host
-
-    yield start
-    for host in hosts:
-        host.kill()
-
+    env = native_client.host_env(tmp_path / "xdg-data")
+    with native_client.hosts(binary, world.netns, message_validator) as start:
+        yield lambda *args: start(env, *(args or ("native",)))
 
 def error_code(message: dict) -> str:
     return message["error"]["code"]
@@ -438,7 +162,7 @@ def test_started_by_browser(native, args):
     """Chromium passes the caller's origin as argv[1]; Firefox the manifest path and the
     add-on id: both start host mode, not the CLI."""
     host = native(*args)
-    check_hello(host.call("hello", id_=7), 7)
+    check_hello(host.call("hello", {}, id_=7), 7)
     host.finish()
 
 
@@ -554,7 +278,7 @@ def test_concurrent_checks(native, world_options):
                                "options": dict(world_options, ports=[25])}, id_="a")
     b = host.request("check", {"target": "healthy.test",
                                "options": dict(world_options, no_smtp=True)}, id_=2)
-    check_hello(host.call("hello", id_="h"), "h")
+    check_hello(host.call("hello", {}, id_="h"), "h")
     stream_a = host.stream(a)
     stream_b = host.stream(b)
     report_a = check_stream(stream_a, a, "smtp.test", smtp_disabled=False)
@@ -751,7 +475,7 @@ def test_frame_empty(native):
     more input (stdin stays open)."""
     host = native()
     host.write(struct.pack("=I", 0))
-    message = host.next_message(0)[1]
+    message = host.next_message(0)
     assert message["type"] == "error" and message["id"] is None, message
     assert error_code(message) == "frame.empty", message
     code = host.wait_exit(timeout=2)
@@ -767,7 +491,7 @@ def test_frame_too_large(native, length):
     host = native()
     sent = time.monotonic()
     host.write(struct.pack("=I", length))
-    message = host.next_message(0, timeout=2)[1]
+    message = host.next_message(0, timeout=2)
     assert message["type"] == "error" and message["id"] is None, message
     assert error_code(message) == "frame.too_large", message
     code = host.wait_exit(timeout=2)
@@ -806,7 +530,7 @@ def test_frame_truncated(native, data):
 
 def test_eof_between_frames(native):
     host = native()
-    check_hello(host.call("hello", id_=1), 1)
+    check_hello(host.call("hello", {}, id_=1), 1)
     host.close_stdin()
     assert host.wait_exit(timeout=2) == 0
     host.finish()
@@ -849,18 +573,18 @@ def test_bad_requests_keep_serving(native):
     for body, code, id_ in BAD_REQUESTS:
         index = len(host.messages)
         host.send_body(body)
-        message = host.next_message(index)[1]
+        message = host.next_message(index)
         where = f"request {body[:80]!r}"
         assert message["type"] == "error" and message["ok"] is False, (where, message)
         assert error_code(message) == code, (where, message)
         assert id_key(message["id"]) == id_key(id_), (where, message)
         # still serving, and nothing else came for the bad request
-        check_hello(host.call("hello", id_=f"after-{index}"), f"after-{index}")
+        check_hello(host.call("hello", {}, id_=f"after-{index}"), f"after-{index}")
         assert len(host.messages) == index + 2, (where, host.messages[index:])
     # an id of 129 characters is not an id; whatever the error's id, the code is request.invalid
     index = len(host.messages)
     host.send({"id": "x" * 129, "type": "hello"})
-    message = host.next_message(index)[1]
+    message = host.next_message(index)
     assert message["type"] == "error" and error_code(message) == "request.invalid", message
     host.finish()
 
@@ -884,11 +608,11 @@ def test_several_frames_in_one_write(native):
 
 def test_stdout_is_only_frames(native, world_options):
     """A whole session, including a check with probes and errors: every byte on stdout
-    belongs to a frame (Host.finish parses all of it), and every message answers a request
+    belongs to a frame (NativeHost.finish parses all of it), and every message answers a request
     that was made."""
     host = native()
     sent = set()
-    sent.add(id_key(host.request("hello")))
+    sent.add(id_key(host.request("hello", {})))
     sent.add(id_key(host.request("check", {"target": "port25blocked.bad.test",
                                            "options": dict(world_options, connect_timeout=1)})))
     sent.add(id_key(host.request("check", {"target": "a..b"})))

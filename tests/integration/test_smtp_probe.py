@@ -63,6 +63,12 @@ BAD_EXTRA = {
 }
 PARTIAL_ARGS = ("--connect-timeout", "2", "--timeout", "10", *PORTS25)
 P25B_ARGS = ("--connect-timeout", "2", "--timeout", "15")
+# Every phase 5 s, so a probe counts as stalled after 1 s (a fifth of the longest phase).
+TARPIT_PHASE_S = 5
+TARPIT_ARGS = tuple(arg for phase in ("connect", "greeting", "reply", "tls")
+                    for arg in (f"--{phase}-timeout", str(TARPIT_PHASE_S))) + ("--timeout", "30")
+TARPIT = "mx.tarpit.bad.test"
+TARPIT_IP = "203.0.113.127"
 
 # the only commands a probe may ever send
 ALLOWED_COMMANDS = {"EHLO", "HELO", "STARTTLS", "QUIT"}
@@ -89,7 +95,8 @@ def runs(mx):
              (("smtp.test", *smtp_args(mx)), {"no_smtp": False, "json_out": False}),
              (("smtp.test", "--ca-file", str(mx.world.ca_file)), {"no_smtp": False}),
              (("partial.bad.test", *smtp_args(mx, *PARTIAL_ARGS)), {"no_smtp": False}),
-             (("port25blocked.bad.test", *smtp_args(mx, *P25B_ARGS)), {"no_smtp": False})]
+             (("port25blocked.bad.test", *smtp_args(mx, *P25B_ARGS)), {"no_smtp": False}),
+             (("tarpit.bad.test", *smtp_args(mx, *TARPIT_ARGS)), {"no_smtp": False})]
     # the slow ones first
     order = ["slowgreet", "veryslowgreet", "silent", "blackhole"]
     order += [n for n in BAD_IPS if n not in order]
@@ -667,6 +674,30 @@ def test_partial_blackhole_finishes_and_reports_healthy_mx(runs):
     assert rep["any_smtp_ok"] is True
     # all_tls_ok: over the probed MX hosts, each needs a TLS probe; the black hole has none
     assert rep["all_tls_ok"] is False
+
+
+def test_tarpit_costs_at_most_a_fifth_more_than_its_slowest_phase(runs):
+    """An MX that drips its greeting one byte a second on all three ports, next to a healthy
+    MX (issue 12 item 6). Two connections go to an address at a time, but a probe running
+    past a fifth of the longest phase timeout stops counting: port 465 starts after 1 s, not
+    after the 5 s greeting timeout of 25 and 587, so the check ends within 1.2 x 5 s (it took
+    about 9 s before). The healthy MX is reported ok on every port."""
+    run = runs.check("tarpit.bad.test", *smtp_args(runs, *TARPIT_ARGS), no_smtp=False)
+    rep = run.report
+    limit_ms = 1.2 * TARPIT_PHASE_S * 1000
+    assert rep["duration_ms"] <= limit_ms, f"{rep['duration_ms']} ms > {limit_ms} ms\n{run.describe()}"
+    assert run.seconds < 1.2 * TARPIT_PHASE_S + 1.5, run.describe()
+    pit = record(rep, TARPIT)
+    assert [(p["ip"], p["port"], p["status"]) for p in pit["smtp_probes"]] == \
+        [(TARPIT_IP, 25, "greeting_timeout"), (TARPIT_IP, 587, "greeting_timeout"), (TARPIT_IP, 465, "tls_failed")]
+    # 465 began while 25 and 587 were still waiting: it failed its handshake (the tarpit sends
+    # plain text, one byte a second) 4 s into its own connection, 5 s into the check
+    assert pit["smtp_probes"][2]["timings"]["tls_ms"] < TARPIT_PHASE_S * 1000, pit["smtp_probes"][2]
+    good = record(rep, MX2)
+    assert sorted((p["ip"], p["port"], p["status"]) for p in good["smtp_probes"]) == \
+        sorted((ip, port, "ok") for ip in MX2_IPS for port in (25, 587, 465))
+    assert rep["any_smtp_ok"] is True
+    assert rep["senders"]["opportunistic"]["via"] == MX2
 
 
 def test_port25_blocked(runs):

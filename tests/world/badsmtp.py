@@ -57,6 +57,7 @@ class Scenario:
     what: str
     host_name: str = ""      # the MX host; "" = mx.NAME.bad.test
     chain: bool = False      # send the CA certificate too (CERT.chain.pem), for DANE-TA
+    ports: tuple[int, ...] = (25,)  # every port it listens on behaves the same (plain TCP)
 
     @property
     def host(self) -> str:
@@ -89,6 +90,9 @@ SCENARIOS = [
     Scenario("expiring", "203.0.113.121", "expiring", "CA-signed certificate, 10 days left"),
     Scenario("controlbytes", "203.0.113.126", "good",
              "greeting with NUL, a terminal escape sequence and invalid UTF-8, then normal with STARTTLS"),
+    Scenario("tarpit", "203.0.113.127", "-",
+             "on ports 25, 587 and 465 alike: drips its greeting one byte a second (a tarpit)",
+             ports=(25, 587, 465)),
     # DANE (the senders model): the domain is the host name without "mx."; the TLSA
     # records are in zones/test.zone
     Scenario("daneexpired", "203.0.113.122", "daneexpired",
@@ -115,6 +119,7 @@ IDLE_TIMEOUT_S = 30.0          # a client that says nothing for this long is dro
 MAX_ENDLESS_BYTES = 64 << 20   # endless250 stops after this much (a client that never stops reading)
 MAX_ENDLESS_SECONDS = 60.0
 HUGE_LINE_BYTES = 1 << 20
+TARPIT_BYTE_INTERVAL_S = 1.0
 
 CRLF = b"\r\n"
 
@@ -332,6 +337,14 @@ class Session:
             await self.send_raw(CONTROL_BYTES_GREETING % host.encode())
             await self.dialogue()
             return
+        if name == "tarpit":
+            greeting = f"220 {host} ESMTP tarpit\r\n".encode()
+            self.log("S", f"dripping a {len(greeting)}-byte greeting, one byte every {TARPIT_BYTE_INTERVAL_S} s")
+            for i in range(len(greeting)):
+                await self.send_raw(greeting[i:i + 1])
+                await asyncio.sleep(TARPIT_BYTE_INTERVAL_S)
+            await self.dialogue()
+            return
         if name == "slowgreet":
             await asyncio.sleep(SLOW_GREETING_S)
         elif name == "veryslowgreet":
@@ -405,12 +418,14 @@ class Server:
         for sc in SCENARIOS:
             async def cb(reader, writer, sc=sc):
                 await self.handle(sc, reader, writer)
-            servers.append(await asyncio.start_server(cb, host=sc.address, port=25,
-                                                      reuse_address=True, backlog=50))
+            for port in sc.ports:
+                servers.append(await asyncio.start_server(cb, host=sc.address, port=port,
+                                                          reuse_address=True, backlog=50))
         with open(ready_file + ".tmp", "w") as f:
             f.write(f"{os.getpid()}\n")
         os.replace(ready_file + ".tmp", ready_file)
-        self.log.write("-", "-", "E", f"listening: {len(servers)} scenarios, pid {os.getpid()}")
+        self.log.write("-", "-", "E", f"listening: {len(SCENARIOS)} scenarios on {len(servers)} ports, "
+                                      f"pid {os.getpid()}")
         await stop.wait()
         for s in servers:
             s.close()

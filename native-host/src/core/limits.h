@@ -31,6 +31,12 @@ inline constexpr std::chrono::milliseconds kMinCheckTimeout = 1s;
 inline constexpr std::chrono::milliseconds kMaxCheckTimeout = 300s;
 // One DNS query (it may need several round trips inside the resolver).
 inline constexpr std::chrono::milliseconds kDnsQueryTimeout = 10s;
+// UDP source ports a resolver context may use: a block of this many at a random place, drawn
+// anew for every context (every check). libunbound keeps arrays of every permitted port, per
+// address family, in each context: all 64,512 cost about 0.75 MB per check, a block of 4,096
+// next to nothing. An off-path spoofer still faces a 16-bit query id, a port within the block
+// and a block it does not know.
+inline constexpr int kDnsSourcePorts = 4096;
 // SMTP probe phases (RFC 5321 §4.5.3.2 suggests minutes; a probe needs an answer in seconds).
 // Some servers delay their greeting on purpose (postscreen, tarpits), hence the long default.
 inline constexpr std::chrono::milliseconds kDefaultConnectTimeout = 5s;
@@ -55,6 +61,11 @@ inline constexpr std::size_t kReadChunk = 4096;
 // Probes of one check: in parallel, but gently with each server.
 inline constexpr std::size_t kMaxParallelProbes = 16;
 inline constexpr std::size_t kMaxConnectionsPerAddress = 2;
+// A probe still running after this share of the longest phase timeout has stalled (a tarpit, a
+// black hole): it stops counting against kMaxConnectionsPerAddress, so the address's other ports
+// start then instead of after a whole phase timeout, and a stalling MX costs at most about 1.2 x
+// its slowest phase timeout (20 s greeting: the third port starts after 4 s, all end by 24 s).
+inline constexpr int kProbeStallDivisor = 5;
 
 // Check options (the option table, checks/options/option_table.cpp, is their one user): how
 // many of each list a check takes, and the longest strings.

@@ -1,5 +1,6 @@
 #include "core/log.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -28,7 +29,12 @@ std::mutex& logMutex() {
 std::FILE* logFile() {
   static const std::unique_ptr<std::FILE, FileCloser> file = [] {
     const char* path = std::getenv("MXHEALTH_LOG_FILE");
-    return std::unique_ptr<std::FILE, FileCloser>(path != nullptr && path[0] != '\0' ? std::fopen(path, "a") : nullptr);
+    if (path == nullptr || path[0] == '\0') return std::unique_ptr<std::FILE, FileCloser>();
+    // The log names the domains checked: a new log file is the user's only (mode 0600).
+    const int fd = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    std::FILE* opened = fd >= 0 ? ::fdopen(fd, "a") : nullptr;
+    if (opened == nullptr && fd >= 0) ::close(fd);
+    return std::unique_ptr<std::FILE, FileCloser>(opened);
   }();
   return file.get();
 }

@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -239,6 +242,20 @@ Result<Resolver> Resolver::create(const ResolverConfig& config) {
   } else {
     impl->logSink.reset(std::fopen("/dev/null", "w"));
     if (impl->logSink) ub_ctx_debugout(ctx, impl->logSink.get());
+  }
+  // Source ports: a random block (limits::kDnsSourcePorts says why), above the privileged ones.
+  {
+    constexpr int kFirstPort = 1024;
+    std::random_device random;
+    std::uniform_int_distribution<int> start(kFirstPort, 65535 - limits::kDnsSourcePorts + 1);
+    const int first = start(random);
+    const std::string block = std::to_string(first) + "-" + std::to_string(first + limits::kDnsSourcePorts - 1);
+    if (int rc = ub_ctx_set_option(ctx, "outgoing-port-avoid:", "0-65535"); rc != 0) {
+      return fail("cannot choose the source ports", rc);
+    }
+    if (int rc = ub_ctx_set_option(ctx, "outgoing-port-permit:", block.c_str()); rc != 0) {
+      return fail("cannot choose the source ports", rc);
+    }
   }
   // The DNS Flag Day 2020 size: avoids fragmented UDP answers.
   if (int rc = ub_ctx_set_option(ctx, "edns-buffer-size:", "1232"); rc != 0) {

@@ -68,6 +68,7 @@ void Dispatcher::startCheck(const Request& request) {
   if (!policy) return sink_.send(errorMessage(request.id, policy.error()));
   const std::string idKey = request.id.dump();
   const std::lock_guard lock(mutex_);
+  const std::lock_guard finishing(finishing_);  // a check that is sending its final answer ends first
   // An id names one check at a time, whether it would be answered from the cache or not.
   if (checks_.contains(idKey) && !checks_[idKey]->finished) {
     return sink_.send(
@@ -102,6 +103,9 @@ void Dispatcher::startCheck(const Request& request) {
                      : std::string(errcName(outcome.error().code))) +
             (outcome && outcome->cached ? " from the cache" : "") + " in " +
             std::to_string(millisecondsSince(started)) + " ms");
+    // The final answer and `finished` together: the extension may reuse the id as soon as the
+    // answer reaches it, and a request read in between must not find the check still running.
+    const std::lock_guard answering(finishing_);
     // A cancel that arrived while the history was written still wins: it was answered "found".
     if (token.cancelled() || (!outcome && outcome.error().code == Errc::cancelled)) {
       sink_.send(cancelledMessage(id));

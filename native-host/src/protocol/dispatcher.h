@@ -58,6 +58,8 @@ class Dispatcher {
   MessageSink& sink_;
   checks::CheckService service_;
   std::mutex mutex_;
+  // Held while a check sends its final answer and marks itself finished (lock order: mutex_ first).
+  std::mutex finishing_;
   std::map<std::string, std::unique_ptr<RunningCheck>> checks_;  // by the request id's JSON text
 };
 

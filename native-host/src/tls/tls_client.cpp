@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <ctime>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <openssl/err.h>
@@ -149,6 +153,22 @@ DaneOutcome daneOutcome(SSL* ssl) {
 }
 
 }  // namespace
+
+Result<std::shared_ptr<const TlsClientContext>> TlsClientContext::shared(
+    const std::optional<std::string>& extraCaFile) {
+  static std::mutex mutex;
+  static std::map<std::optional<std::string>, std::weak_ptr<const TlsClientContext>> contexts;
+  const std::lock_guard lock(mutex);
+  std::erase_if(contexts, [](const auto& entry) { return entry.second.expired(); });
+  if (const auto found = contexts.find(extraCaFile); found != contexts.end()) {
+    if (auto existing = found->second.lock()) return existing;
+  }
+  auto created = create(extraCaFile);
+  if (!created) return created.error();
+  auto context = std::make_shared<const TlsClientContext>(std::move(created).value());
+  contexts[extraCaFile] = context;
+  return context;
+}
 
 Result<TlsClientContext> TlsClientContext::create(const std::optional<std::string>& extraCaFile) {
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));

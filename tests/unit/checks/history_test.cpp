@@ -3,6 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -155,6 +156,29 @@ BOOST_AUTO_TEST_CASE(the_store_keeps_newest_first_and_skips_damaged_lines) {
   BOOST_REQUIRE_EQUAL(entries->size(), 2U);
   BOOST_TEST(entries->at(0).checkedAt == "t3");
   BOOST_TEST(entries->at(1).checkedAt == "t1");
+}
+
+BOOST_AUTO_TEST_CASE(the_history_is_the_users_only_whatever_the_umask) {
+  // docs/security.md: which domains a person checked is for their eyes only.
+  TempDir dir;
+  const mode_t before = ::umask(022);
+  HistoryStore store(dir.path / "mxhealth" / "history.jsonl");
+  const auto modeOf = [](const std::filesystem::path& path) {
+    return std::filesystem::status(path).permissions() & std::filesystem::perms::all;
+  };
+  using std::filesystem::perms;
+  BOOST_REQUIRE(store.append(entry("a.test", "t1")).ok());
+  BOOST_TEST((modeOf(dir.path / "mxhealth") == perms::owner_all));
+  BOOST_TEST((modeOf(dir.path / "mxhealth" / "history.jsonl") == (perms::owner_read | perms::owner_write)));
+  // A file left readable by an older version is made private on the next write; so is the
+  // file a rewrite (clearing one domain) puts in its place.
+  std::filesystem::permissions(dir.path / "mxhealth" / "history.jsonl",
+                               perms::owner_read | perms::owner_write | perms::group_read | perms::others_read);
+  BOOST_REQUIRE(store.append(entry("b.test", "t2")).ok());
+  BOOST_TEST((modeOf(dir.path / "mxhealth" / "history.jsonl") == (perms::owner_read | perms::owner_write)));
+  BOOST_REQUIRE(store.clear(std::string("a.test")).ok());
+  BOOST_TEST((modeOf(dir.path / "mxhealth" / "history.jsonl") == (perms::owner_read | perms::owner_write)));
+  ::umask(before);
 }
 
 BOOST_AUTO_TEST_CASE(the_store_is_bounded_per_domain) {

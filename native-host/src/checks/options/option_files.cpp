@@ -29,7 +29,7 @@ std::vector<OptionProblem> checkOptionFiles(const CheckOptions& options) {
     if (!readable(*options.caFile)) {
       problems.push_back(
           {"ca_file", "The CA file " + displayPath(*options.caFile) + " does not exist or cannot be read."});
-    } else if (auto context = tls::TlsClientContext::create(options.caFile); !context) {
+    } else if (auto context = tls::TlsClientContext::shared(options.caFile); !context) {
       problems.push_back(
           {"ca_file", "The CA file " + displayPath(*options.caFile) + " holds no PEM certificates that can be used."});
     }

@@ -1,5 +1,7 @@
 #include "checks/report/history.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +18,18 @@
 
 namespace mxh::checks {
 namespace {
+
+// The history says which domains a person checked: for their eyes only, whatever the umask.
+// Creates `path` (mode 0600) if it is missing and takes group and other rights from it if not.
+Status makePrivateFile(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    if (fd >= 0) ::close(fd);
+    return Error{Errc::internal, "cannot create " + path.string() + " for this user only"};
+  }
+  ::close(fd);
+  return Ok{};
+}
 
 using Json = nlohmann::ordered_json;
 
@@ -281,7 +295,10 @@ Result<std::vector<HistoryEntry>> HistoryStore::entriesFor(const std::string& do
 Status HistoryStore::append(const HistoryEntry& entry) {
   const std::lock_guard lock(mutex_);
   std::error_code error;
-  std::filesystem::create_directories(file_.parent_path(), error);
+  // A directory made here is the user's only; one that exists is left as it is (it may be shared).
+  if (std::filesystem::create_directories(file_.parent_path(), error) && !error) {
+    std::filesystem::permissions(file_.parent_path(), std::filesystem::perms::owner_all, error);
+  }
   if (error) return Error{Errc::internal, "cannot create " + file_.parent_path().string() + ": " + error.message()};
   auto all = readAll();
   if (!all) return all.error();
@@ -292,6 +309,7 @@ Status HistoryStore::append(const HistoryEntry& entry) {
     // A line cut short by a crash must not swallow the next entry: start on a fresh line.
     std::string line = entryToJsonLine(entry) + "\n";
     if (!endsWithNewline(file_)) line.insert(0, "\n");
+    if (auto made = makePrivateFile(file_); !made) return made.error();
     std::ofstream out(file_, std::ios::app);
     out << line;
     out.close();  // only a flushed stream tells whether the disk took it
@@ -334,6 +352,7 @@ Status HistoryStore::rewrite(const std::vector<HistoryEntry>& entries) {
   // A temporary file of this process's own, so two hosts rewriting at once cannot mix their
   // lines; renamed over the history only once it is completely on disk.
   const auto temporary = std::filesystem::path(file_).concat(".tmp." + std::to_string(::getpid()));
+  if (auto made = makePrivateFile(temporary); !made) return made.error();
   {
     std::ofstream out(temporary, std::ios::trunc);
     for (const HistoryEntry& kept : entries) out << entryToJsonLine(kept) << '\n';

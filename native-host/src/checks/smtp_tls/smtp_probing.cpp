@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -18,13 +21,20 @@ struct Job {
   bool started = false;
 };
 
+// When a running probe counts as stalled (limits::kProbeStallDivisor): after a fifth of the
+// longest phase it may have to wait through.
+std::chrono::milliseconds stallAfter(const smtp::ProbeTimeouts& timeouts) {
+  const auto longest = std::max({timeouts.connect, timeouts.greeting, timeouts.reply, timeouts.tls});
+  return longest / limits::kProbeStallDivisor;
+}
+
 // Runs jobs on up to kMaxParallelProbes threads; a job starts only while fewer than
-// kMaxConnectionsPerAddress jobs for its address are running.
+// kMaxConnectionsPerAddress jobs for its address are running and not yet stalled.
 class ProbePool {
  public:
-  ProbePool(std::vector<Job>& jobs, const tls::TlsClientContext& tls, Deadline deadline, const CancelToken& cancel,
-            const ProbeListener& onProbe)
-      : jobs_(jobs), tls_(tls), deadline_(deadline), cancel_(cancel), onProbe_(onProbe) {}
+  ProbePool(std::vector<Job>& jobs, const tls::TlsClientContext& tls, std::chrono::milliseconds stallAfter,
+            Deadline deadline, const CancelToken& cancel, const ProbeListener& onProbe)
+      : jobs_(jobs), tls_(tls), stallAfter_(stallAfter), deadline_(deadline), cancel_(cancel), onProbe_(onProbe) {}
 
   void run() {
     const std::size_t threads = std::min(limits::kMaxParallelProbes, jobs_.size());
@@ -54,40 +64,68 @@ class ProbePool {
                                                       : "not probed: the check's time limit ran out first";
         }
       }
-      Job* job = nextRunnable();
+      const auto now = SteadyClock::now();
+      Job* job = nextRunnable(now);
       if (job == nullptr) {
         if (remaining_ == 0) return;
-        changed_.wait(lock);
+        // Wake when a job finishes, or when the next running one stalls and frees its place.
+        if (const auto stall = nextStall(now)) {
+          changed_.wait_until(lock, std::min(*stall, deadline_.when()));
+        } else {
+          changed_.wait(lock);
+        }
         continue;
       }
       job->started = true;
       --remaining_;
       const std::string key = job->request.address.toString();
-      ++running_[key];
+      const auto started = running_[key].insert(now);
       lock.unlock();
       *job->result = smtp::runProbe(job->request, tls_, deadline_, cancel_);
       if (onProbe_ && !cancel_.cancelled()) onProbe_(job->host, *job->result);
       lock.lock();
-      --running_[key];
+      running_[key].erase(started);
       changed_.notify_all();
     }
   }
 
-  Job* nextRunnable() {
+  // Running probes of an address that have not stalled yet.
+  std::size_t activeAt(const std::string& address, SteadyClock::time_point now) {
+    const auto& starts = running_[address];
+    return static_cast<std::size_t>(std::count_if(
+        starts.begin(), starts.end(), [&](SteadyClock::time_point start) { return now - start < stallAfter_; }));
+  }
+
+  Job* nextRunnable(SteadyClock::time_point now) {
     for (Job& job : jobs_) {
-      if (!job.started && running_[job.request.address.toString()] < limits::kMaxConnectionsPerAddress) return &job;
+      if (!job.started && activeAt(job.request.address.toString(), now) < limits::kMaxConnectionsPerAddress) {
+        return &job;
+      }
     }
     return nullptr;
   }
 
+  // The earliest time a running probe that still counts will stall.
+  std::optional<SteadyClock::time_point> nextStall(SteadyClock::time_point now) const {
+    std::optional<SteadyClock::time_point> earliest;
+    for (const auto& [address, starts] : running_) {
+      for (const SteadyClock::time_point start : starts) {
+        const auto stall = start + stallAfter_;
+        if (stall > now && (!earliest || stall < *earliest)) earliest = stall;
+      }
+    }
+    return earliest;
+  }
+
   std::vector<Job>& jobs_;
   const tls::TlsClientContext& tls_;
+  std::chrono::milliseconds stallAfter_;
   Deadline deadline_;
   const CancelToken& cancel_;
   const ProbeListener& onProbe_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::string, std::size_t> running_;
+  std::map<std::string, std::multiset<SteadyClock::time_point>> running_;  // start times by address
   std::size_t remaining_ = jobs_.size();
 };
 
@@ -135,7 +173,7 @@ ProbesByHost probeMxHosts(const MxFacts& facts, const CheckOptions& options, con
       }
     }
   }
-  if (!jobs.empty()) ProbePool(jobs, tls, deadline, cancel, onProbe).run();
+  if (!jobs.empty()) ProbePool(jobs, tls, stallAfter(options.probeTimeouts), deadline, cancel, onProbe).run();
   return probes;
 }
 
