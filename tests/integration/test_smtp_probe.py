@@ -684,9 +684,11 @@ def test_tarpit_costs_at_most_a_fifth_more_than_its_slowest_phase(runs):
     about 9 s before). The healthy MX is reported ok on every port."""
     run = runs.check("tarpit.bad.test", *smtp_args(runs, *TARPIT_ARGS), no_smtp=False)
     rep = run.report
-    limit_ms = 1.2 * TARPIT_PHASE_S * 1000
+    # 1 s for DNS and the rest of the check (3 s under the sanitizers, which slow it down while
+    # this module's other checks run at the same time): without the stall rule it takes 9 s.
+    limit_ms = 1.2 * TARPIT_PHASE_S * 1000 + 1000 * mxh.SANITIZER_SLOWDOWN
     assert rep["duration_ms"] <= limit_ms, f"{rep['duration_ms']} ms > {limit_ms} ms\n{run.describe()}"
-    assert run.seconds < 1.2 * TARPIT_PHASE_S + 1.5, run.describe()
+    assert run.seconds < limit_ms / 1000 + 1.5, run.describe()
     pit = record(rep, TARPIT)
     assert [(p["ip"], p["port"], p["status"]) for p in pit["smtp_probes"]] == \
         [(TARPIT_IP, 25, "greeting_timeout"), (TARPIT_IP, 587, "greeting_timeout"), (TARPIT_IP, 465, "tls_failed")]
